@@ -1,0 +1,68 @@
+"""Scopes that change how variables and calls behave while they are active.
+
+- ``StatelessScope`` maps Variables to replacement values, so a model can run as a pure function of its
+  state (the JAX step uses this), and collects assignments instead of applying them.
+- ``name_scope`` prefixes the paths of variables created inside it.
+"""
+
+from __future__ import annotations
+
+import threading
+
+_state = threading.local()
+
+
+def _stack(name: str) -> list:
+    stack = getattr(_state, name, None)
+    if stack is None:
+        stack = []
+        setattr(_state, name, stack)
+    return stack
+
+
+class StatelessScope:
+    """Inside it, ``variable.value`` reads from ``state_mapping`` and ``assign`` records new values."""
+
+    def __init__(self, state_mapping=None, collect_assignments=True):
+        self.mapping = {id(variable): value for variable, value in (state_mapping or [])}
+        self.collect_assignments = collect_assignments
+        self.assignments = {}
+
+    def get_current_value(self, variable):
+        key = id(variable)
+        if key in self.assignments:
+            return self.assignments[key][1]
+        return self.mapping.get(key)
+
+    def add_update(self, variable, value):
+        self.assignments[id(variable)] = (variable, value)
+
+    def __enter__(self):
+        _stack("stateless").append(self)
+        return self
+
+    def __exit__(self, *exc):
+        _stack("stateless").pop()
+
+
+def get_stateless_scope() -> StatelessScope | None:
+    stack = getattr(_state, "stateless", None)
+    return stack[-1] if stack else None
+
+
+class name_scope:
+    """Prefix the names of variables and layers created inside with ``name/``."""
+
+    def __init__(self, name: str):
+        self.name = name
+
+    def __enter__(self):
+        _stack("names").append(self.name)
+        return self
+
+    def __exit__(self, *exc):
+        _stack("names").pop()
+
+
+def current_path() -> str:
+    return "/".join(_stack("names"))

@@ -1,0 +1,6 @@
+"""The PyTorch engine."""
+
+from lamina.backend.torch import core, linalg, math, nn, numpy, random
+from lamina.backend.torch.layer import TorchLayer as LayerBase
+
+__all__ = ["core", "linalg", "math", "nn", "numpy", "random", "LayerBase"]

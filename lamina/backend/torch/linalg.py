@@ -1,0 +1,3 @@
+"""Torch implementations of ``lamina.ops.linalg``."""
+
+from __future__ import annotations

@@ -1,0 +1,3 @@
+"""Torch implementations of ``lamina.ops.math``."""
+
+from __future__ import annotations

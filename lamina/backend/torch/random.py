@@ -1,0 +1,3 @@
+"""Torch implementations of ``lamina.ops.random``."""
+
+from __future__ import annotations

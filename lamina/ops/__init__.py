@@ -1,0 +1,8 @@
+"""The public op set, with Keras 3 names: ``lamina.ops.matmul``, ``lamina.ops.nn.relu``, ...
+
+Every op runs eagerly on real tensors through the engine and symbolically on symbolic tensors.
+"""
+
+from lamina.ops import nn, numpy, operators  # noqa: F401  (operators binds Python operators)
+from lamina.ops.nn import *  # noqa: F401,F403
+from lamina.ops.numpy import *  # noqa: F401,F403

@@ -1,0 +1,82 @@
+"""Helpers for shape rules: read the static shape and dtype of any op argument, broadcast shapes."""
+
+from __future__ import annotations
+
+from lamina.backend import core
+from lamina.backend.common.dtypes import result_type
+from lamina.backend.common.symbolic import SymbolicTensor
+
+
+def shape_of(x) -> tuple:
+    """Static shape of a symbolic tensor, Variable, engine tensor, array or Python scalar."""
+    shape = getattr(x, "shape", None)
+    if shape is not None:
+        return tuple(shape)
+    if isinstance(x, (bool, int, float)):
+        return ()
+    return tuple(core.shape(core.convert_to_tensor(x)))
+
+
+def dtype_of(x):
+    """Dtype of an argument; Python scalars give their *type*, the marker of a weak dtype."""
+    if isinstance(x, (bool, int, float)):
+        return type(x)
+    if isinstance(x, SymbolicTensor):
+        return x.dtype
+    return core.get_dtype(x)
+
+
+def promoted_dtype(*args) -> str:
+    return result_type(*(dtype_of(x) for x in args))
+
+
+def broadcast_shapes(*shapes, op_name="broadcast") -> tuple:
+    """NumPy broadcasting with ``None`` standing for an unknown dimension."""
+    ndim = max(len(s) for s in shapes)
+    padded = [(1,) * (ndim - len(s)) + tuple(s) for s in shapes]
+    result = []
+    for dims in zip(*padded):
+        known = {d for d in dims if d is not None and d != 1}
+        if len(known) > 1:
+            raise ValueError(
+                f"`{op_name}`: shapes {[tuple(s) for s in shapes]} cannot be broadcast together "
+                f"(dimensions {sorted(known)} disagree)."
+            )
+        if known:
+            result.append(known.pop())
+        elif any(d is None for d in dims):
+            result.append(None)
+        else:
+            result.append(1)
+    return tuple(result)
+
+
+def canonical_axis(axis: int, ndim: int, op_name="op") -> int:
+    if not -ndim <= axis < max(ndim, 1):
+        raise ValueError(f"`{op_name}`: axis {axis} is out of range for a tensor of rank {ndim}.")
+    return axis % ndim if ndim else 0
+
+
+def reduce_shape(shape, axis=None, keepdims=False, op_name="reduce") -> tuple:
+    """Shape after reducing ``axis`` (None: all axes)."""
+    ndim = len(shape)
+    if axis is None:
+        return (1,) * ndim if keepdims else ()
+    axes = {canonical_axis(a, ndim, op_name) for a in (axis if isinstance(axis, (list, tuple)) else [axis])}
+    if keepdims:
+        return tuple(1 if i in axes else d for i, d in enumerate(shape))
+    return tuple(d for i, d in enumerate(shape) if i not in axes)
+
+
+def symbolic(shape, dtype) -> SymbolicTensor:
+    return SymbolicTensor(shape, dtype)
+
+
+def elementwise_rule(*args, **kwargs) -> SymbolicTensor:
+    """Shape rule of a broadcasting elementwise op whose result takes the promoted dtype."""
+    return SymbolicTensor(broadcast_shapes(*(shape_of(a) for a in args)), promoted_dtype(*args))
+
+
+def same_rule(x, *args, **kwargs) -> SymbolicTensor:
+    """Shape rule of an op whose output has its first input's shape and dtype."""
+    return SymbolicTensor(shape_of(x), dtype_of(x) if not isinstance(x, (bool, int, float)) else promoted_dtype(x))

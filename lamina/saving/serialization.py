@@ -1,0 +1,154 @@
+"""Object (de)serialization in Keras 3's config format, and the registry of serializable classes.
+
+A serialized object is ``{"module", "class_name", "config", "registered_name"}``. Built-in classes are
+found by ``class_name`` in the module they belong to; user classes are registered with
+``register_lamina_serializable`` (alias ``register_keras_serializable``) or passed in ``custom_objects``.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+
+_REGISTERED = {}  # "package>Name" -> class or function
+_custom_scope = []
+
+
+def register_lamina_serializable(package: str = "Custom", name: str | None = None):
+    """Decorator: make a user class or function loadable by ``deserialize`` under ``package>name``."""
+
+    def decorate(obj):
+        key = f"{package}>{name or obj.__name__}"
+        _REGISTERED[key] = obj
+        obj._registered_name = key
+        return obj
+
+    return decorate
+
+
+register_keras_serializable = register_lamina_serializable
+
+
+def get_registered_name(obj) -> str:
+    return getattr(obj, "_registered_name", None) or getattr(obj, "__name__", type(obj).__name__)
+
+
+def get_registered_object(name: str, custom_objects=None, module_objects=None):
+    """Find ``name`` among custom objects (arguments, then active scopes), the registry and a module's names."""
+    for scope in [custom_objects or {}] + list(reversed(_custom_scope)):
+        if name in scope:
+            return scope[name]
+    if name in _REGISTERED:
+        return _REGISTERED[name]
+    if module_objects and name in module_objects:
+        return module_objects[name]
+    return None
+
+
+class custom_object_scope:
+    """Context in which ``deserialize`` also looks names up in ``custom_objects``."""
+
+    def __init__(self, custom_objects: dict):
+        self.custom_objects = dict(custom_objects or {})
+
+    def __enter__(self):
+        _custom_scope.append(self.custom_objects)
+        return self
+
+    def __exit__(self, *exc):
+        _custom_scope.pop()
+
+
+CustomObjectScope = custom_object_scope
+
+
+def _public_module(obj) -> str:
+    """Keras-style public module name: ``lamina.layers``, not ``lamina.layers.core.dense``."""
+    module = type(obj).__module__ if not inspect.isclass(obj) and not inspect.isfunction(obj) else obj.__module__
+    parts = module.split(".")
+    return ".".join(parts[:2]) if parts[0] == "lamina" else module
+
+
+def serialize(obj):
+    """The JSON-ready config of ``obj`` (None, plain values and containers pass through)."""
+    if obj is None or isinstance(obj, (bool, int, float, str)):
+        return obj
+    if isinstance(obj, (list, tuple)):
+        return [serialize(item) for item in obj]
+    if isinstance(obj, dict):
+        return {key: serialize(value) for key, value in obj.items()}
+    if inspect.isfunction(obj) or inspect.isbuiltin(obj):
+        registered = getattr(obj, "_registered_name", None)
+        return registered or obj.__name__
+    if not hasattr(obj, "get_config"):
+        raise TypeError(f"Cannot serialize {obj!r}: it has no `get_config()` method.")
+    config = {
+        "module": _public_module(obj),
+        "class_name": type(obj).__name__,
+        "config": obj.get_config(),
+        "registered_name": getattr(type(obj), "_registered_name", None),
+    }
+    build_config = getattr(obj, "get_build_config", None)
+    if build_config is not None:
+        built = build_config()
+        if built is not None:
+            config["build_config"] = built
+    return config
+
+
+def deserialize(config, custom_objects=None, module_objects=None, kind="object"):
+    """Rebuild an object from ``serialize``'s output (or from a plain class/function name)."""
+    if config is None or isinstance(config, (bool, int, float)):
+        return config
+    if isinstance(config, str):
+        found = get_registered_object(config, custom_objects, module_objects)
+        if found is None:
+            raise ValueError(f"Unknown {kind}: '{config}'. Please ensure you are using a lamina/Keras name, "
+                             "or pass the object in `custom_objects`.")
+        return found
+    if isinstance(config, list):
+        return [deserialize(item, custom_objects, module_objects, kind) for item in config]
+    if not isinstance(config, dict) or "class_name" not in config:
+        raise ValueError(f"Could not interpret serialized {kind}: {config!r}")
+    class_name = config["class_name"]
+    if class_name == "__lambda__":
+        raise ValueError("Deserializing Python lambdas needs `safe_mode=False`.")
+    cls = None
+    if config.get("registered_name"):
+        cls = get_registered_object(config["registered_name"], custom_objects)
+    if cls is None:
+        cls = get_registered_object(class_name, custom_objects, module_objects)
+    if cls is None and config.get("module", "").startswith("lamina"):
+        module = importlib.import_module(config["module"])
+        cls = getattr(module, class_name, None)
+    if cls is None:
+        raise ValueError(f"Unknown {kind}: '{class_name}'. Please ensure it is registered with "
+                         "`register_lamina_serializable` or passed in `custom_objects`.")
+    inner = config.get("config", {})
+    if inspect.isfunction(cls):
+        return cls
+    if hasattr(cls, "from_config"):
+        with custom_object_scope(custom_objects or {}):
+            obj = cls.from_config(inner)
+    else:
+        obj = cls(**inner)
+    build_config = config.get("build_config")
+    if build_config and hasattr(obj, "build_from_config"):
+        obj.build_from_config(build_config)
+    return obj
+
+
+def get(identifier, module_objects: dict, kind: str, base_class=None):
+    """Resolve a user-facing identifier: None, an instance, a class, a callable, a name or a config."""
+    if identifier is None:
+        return None
+    if isinstance(identifier, (str, dict)):
+        obj = deserialize(identifier, module_objects=module_objects, kind=kind)
+        if inspect.isclass(obj):
+            obj = obj()
+        return obj
+    if inspect.isclass(identifier):
+        return identifier()
+    if callable(identifier) or (base_class is not None and isinstance(identifier, base_class)):
+        return identifier
+    raise ValueError(f"Could not interpret {kind} identifier: {identifier!r}")
