@@ -1,21 +1,563 @@
-"""Neural-network ops (``lamina.ops.nn``): activations, softmax, convolution, pooling, one-hot, ..."""
+"""Neural-network ops (``lamina.ops.nn``): activations, convolution, pooling, encodings, cross-entropies.
+
+Names, arguments and defaults follow ``keras.ops.nn``. Image ops take ``data_format`` (default
+``lamina.config.image_data_format()``) and Keras kernel layouts: ``spatial..., in_channels, out_channels``
+for ``conv``, ``spatial..., out_channels, in_channels`` for ``conv_transpose``.
+"""
 
 from __future__ import annotations
 
-from lamina import backend
+from lamina import backend, config
+from lamina.backend.common.dtypes import result_type
+from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.ops.op import op
-from lamina.ops.spec import same_rule
+from lamina.ops.spec import canonical_axis, dtype_of, promoted_dtype, reduce_shape, same_rule, shape_of
 
 _nn = backend.nn
 
+__all__ = [
+    "relu", "relu6", "sigmoid", "sparse_sigmoid", "softplus", "softsign", "silu", "swish", "log_sigmoid",
+    "leaky_relu", "hard_sigmoid", "hard_silu", "hard_swish", "elu", "selu", "gelu", "celu", "glu",
+    "hard_tanh", "hard_shrink", "soft_shrink", "tanh_shrink", "squareplus", "sparse_plus", "threshold",
+    "mish", "softmax", "log_softmax", "sparsemax", "conv", "conv_transpose", "depthwise_conv",
+    "separable_conv", "max_pool", "average_pool", "one_hot", "multi_hot", "moments", "batch_normalization",
+    "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
+]
 
+
+def _float_dtype(x) -> str:
+    """The dtype of a float-valued op on ``x``: floats keep theirs, bools and ints become floatx."""
+    return result_type(dtype_of(x), float)
+
+
+def _float_rule(x, *args, **kwargs) -> SymbolicTensor:
+    """Shape rule of an elementwise activation: the input's shape, in a float dtype."""
+    return SymbolicTensor(shape_of(x), _float_dtype(x))
+
+
+# -- elementwise activations ----------------------------------------------------------------------
 @op(same_rule)
 def relu(x):
     """Rectified linear unit: ``max(x, 0)``."""
     return _nn.relu(x)
 
 
-@op(same_rule)
+@op(_float_rule)
+def relu6(x):
+    """ReLU capped at 6: ``clip(x, 0, 6)``."""
+    return _nn.relu6(x)
+
+
+@op(_float_rule)
+def sigmoid(x):
+    """Logistic sigmoid: ``1 / (1 + exp(-x))``."""
+    return _nn.sigmoid(x)
+
+
+@op(_float_rule)
+def sparse_sigmoid(x):
+    """Piecewise-linear sigmoid: ``clip((x + 1) / 2, 0, 1)``."""
+    return _nn.sparse_sigmoid(x)
+
+
+@op(_float_rule)
+def softplus(x):
+    """Softplus: ``log(1 + exp(x))``."""
+    return _nn.softplus(x)
+
+
+@op(_float_rule)
+def softsign(x):
+    """Softsign: ``x / (1 + |x|)``."""
+    return _nn.softsign(x)
+
+
+@op(_float_rule)
+def silu(x):
+    """Sigmoid linear unit (swish): ``x * sigmoid(x)``."""
+    return _nn.silu(x)
+
+
+swish = silu
+
+
+@op(_float_rule)
+def log_sigmoid(x):
+    """Logarithm of the sigmoid, computed stably: ``-softplus(-x)``."""
+    return _nn.log_sigmoid(x)
+
+
+@op(_float_rule)
+def leaky_relu(x, negative_slope=0.2):
+    """Leaky ReLU: ``x`` for ``x >= 0``, ``negative_slope * x`` otherwise."""
+    return _nn.leaky_relu(x, negative_slope)
+
+
+@op(_float_rule)
+def hard_sigmoid(x):
+    """Piecewise-linear sigmoid: ``clip(x / 6 + 0.5, 0, 1)``."""
+    return _nn.hard_sigmoid(x)
+
+
+@op(_float_rule)
+def hard_silu(x):
+    """Hard swish: ``x * hard_sigmoid(x)``."""
+    return _nn.hard_silu(x)
+
+
+hard_swish = hard_silu
+
+
+@op(_float_rule)
+def elu(x, alpha=1.0):
+    """Exponential linear unit: ``x`` for ``x > 0``, ``alpha * (exp(x) - 1)`` otherwise."""
+    return _nn.elu(x, alpha)
+
+
+@op(_float_rule)
+def selu(x):
+    """Scaled ELU with the self-normalising constants (alpha ~1.6733, scale ~1.0507)."""
+    return _nn.selu(x)
+
+
+@op(_float_rule)
+def gelu(x, approximate=True):
+    """Gaussian error linear unit ``x * Phi(x)``; ``approximate`` uses the tanh formula."""
+    return _nn.gelu(x, approximate)
+
+
+@op(_float_rule)
+def celu(x, alpha=1.0):
+    """Continuously differentiable ELU: ``max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))``."""
+    return _nn.celu(x, alpha)
+
+
+@op(_float_rule)
+def hard_tanh(x):
+    """``clip(x, -1, 1)``."""
+    return _nn.hard_tanh(x)
+
+
+@op(_float_rule)
+def hard_shrink(x, threshold=0.5):
+    """``x`` where ``|x| > threshold``, 0 elsewhere."""
+    return _nn.hard_shrink(x, threshold)
+
+
+@op(_float_rule)
+def soft_shrink(x, threshold=0.5):
+    """``x`` moved ``threshold`` towards zero, 0 where ``|x| <= threshold``."""
+    return _nn.soft_shrink(x, threshold)
+
+
+@op(_float_rule)
+def tanh_shrink(x):
+    """``x - tanh(x)``."""
+    return _nn.tanh_shrink(x)
+
+
+@op(_float_rule)
+def squareplus(x, b=4):
+    """Smooth ReLU ``(x + sqrt(x**2 + b)) / 2``."""
+    return _nn.squareplus(x, b)
+
+
+@op(_float_rule)
+def sparse_plus(x):
+    """0 for ``x <= -1``, ``(x + 1)**2 / 4`` between, ``x`` for ``x >= 1``."""
+    return _nn.sparse_plus(x)
+
+
+@op(_float_rule)
+def threshold(x, threshold, default_value):
+    """``x`` where ``x > threshold``, ``default_value`` elsewhere."""
+    return _nn.threshold(x, threshold, default_value)
+
+
+@op(_float_rule)
+def mish(x):
+    """Mish: ``x * tanh(softplus(x))``."""
+    return _nn.mish(x)
+
+
+# -- activations along an axis --------------------------------------------------------------------
+def _axis_rule(x, axis=-1):
+    """Shape rule of a normalisation along ``axis`` (an int or a tuple of ints): same shape, float dtype."""
+    shape = shape_of(x)
+    for a in axis if isinstance(axis, (tuple, list)) else (axis,):
+        canonical_axis(a, len(shape), "softmax")
+    return SymbolicTensor(shape, _float_dtype(x))
+
+
+@op(_axis_rule)
 def softmax(x, axis=-1):
-    """Softmax along ``axis``: exponentials normalised to sum to one."""
-    return _nn.softmax(x, axis=axis)
+    """Softmax along ``axis`` (an int, or a tuple of axes normalised together)."""
+    return _nn.softmax(x, axis)
+
+
+@op(_axis_rule)
+def log_softmax(x, axis=-1):
+    """Log of the softmax along ``axis``, computed stably."""
+    return _nn.log_softmax(x, axis)
+
+
+@op(_axis_rule)
+def sparsemax(x, axis=-1):
+    """Sparsemax along ``axis``: the Euclidean projection onto the probability simplex."""
+    return _nn.sparsemax(x, axis)
+
+
+def _glu_rule(x, axis=-1):
+    shape = list(shape_of(x))
+    a = canonical_axis(axis, len(shape), "glu")
+    if shape[a] is not None:
+        if shape[a] % 2:
+            raise ValueError(f"`glu`: the size of axis {axis} must be even. Received shape {tuple(shape)}.")
+        shape[a] //= 2
+    return SymbolicTensor(shape, _float_dtype(x))
+
+
+@op(_glu_rule)
+def glu(x, axis=-1):
+    """Gated linear unit: ``x`` split in halves ``a, b`` along ``axis`` gives ``a * sigmoid(b)``."""
+    return _nn.glu(x, axis)
+
+
+# -- shared geometry of convolution and pooling ---------------------------------------------------
+def _spatial_tuple(value, n: int, name: str, op_name: str) -> tuple:
+    """An int or a sequence of ``n`` positive ints as an ``n``-tuple."""
+    values = (value,) * n if isinstance(value, int) else tuple(value)
+    if len(values) != n or not all(isinstance(v, int) and v > 0 for v in values):
+        raise ValueError(
+            f"`{op_name}`: `{name}` must be a positive int or a tuple of {n} positive ints. "
+            f"Received: {name}={value}"
+        )
+    return values
+
+
+def _padding_mode(padding, op_name: str) -> str:
+    mode = str(padding).lower()
+    if mode not in ("valid", "same"):
+        raise ValueError(f'`{op_name}`: `padding` must be "valid" or "same". Received: padding={padding}')
+    return mode
+
+
+def _image_layout(x, data_format: str, op_name: str):
+    """(batch, spatial dims, channels) of an image tensor of rank 3, 4 or 5."""
+    shape = shape_of(x)
+    if len(shape) not in (3, 4, 5):
+        raise ValueError(
+            f"`{op_name}` takes inputs of rank 3, 4 or 5 (1D, 2D or 3D data with batch and channel axes). "
+            f"Received shape {shape}."
+        )
+    if data_format == "channels_last":
+        return shape[0], shape[1:-1], shape[-1]
+    return shape[0], shape[2:], shape[1]
+
+
+def _image_shape(batch, spatial, channels, data_format: str) -> tuple:
+    if data_format == "channels_last":
+        return (batch, *spatial, channels)
+    return (batch, channels, *spatial)
+
+
+def _kernel_shape(kernel, n: int, name: str, op_name: str) -> tuple:
+    shape = shape_of(kernel)
+    if len(shape) != n + 2:
+        raise ValueError(
+            f"`{op_name}`: `{name}` must have rank {n + 2} (the input's rank) for {n}D data. "
+            f"Received shape {shape}."
+        )
+    return shape
+
+
+def _windowed(spatial, windows, strides, padding, dilation_rate, op_name: str) -> tuple:
+    """Output spatial dims of a window sliding over ``spatial`` (None stays None)."""
+    n = len(spatial)
+    strides = _spatial_tuple(strides, n, "strides", op_name)
+    dilation = _spatial_tuple(dilation_rate, n, "dilation_rate", op_name)
+    padding = _padding_mode(padding, op_name)
+    out = []
+    for size, window, stride, rate in zip(spatial, windows, strides, dilation):
+        if size is None or window is None:
+            out.append(None)
+            continue
+        span = (window - 1) * rate + 1
+        length = -(-size // stride) if padding == "same" else (size - span) // stride + 1
+        if length <= 0:
+            raise ValueError(
+                f"`{op_name}`: a window of {span} does not fit in a spatial dimension of {size} with "
+                f'padding="valid". Received spatial shape {tuple(spatial)}.'
+            )
+        out.append(length)
+    return tuple(out)
+
+
+def _check_channels(channels, expected, op_name: str, detail: str):
+    if channels is not None and expected is not None and channels % expected:
+        raise ValueError(f"`{op_name}`: {detail}. Received {channels} input channels and {expected}.")
+
+
+# -- convolution ----------------------------------------------------------------------------------
+def _conv_rule(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    data_format = config.standardize_data_format(data_format)
+    batch, spatial, channels = _image_layout(inputs, data_format, "conv")
+    kshape = _kernel_shape(kernel, len(spatial), "kernel", "conv")
+    _check_channels(channels, kshape[-2], "conv",
+                    "the input channels must be a multiple of the kernel's input channels (kernel.shape[-2])")
+    out = _windowed(spatial, kshape[:-2], strides, padding, dilation_rate, "conv")
+    return SymbolicTensor(_image_shape(batch, out, kshape[-1], data_format), promoted_dtype(inputs, kernel))
+
+
+@op(_conv_rule)
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """1D/2D/3D convolution (grouped when the kernel has fewer input channels than ``inputs``).
+
+    ``kernel`` has shape ``spatial... + (in_channels / groups, out_channels)``. "same" padding follows
+    Keras: the output has ``ceil(size / stride)`` cells and an odd total pad puts the extra cell last.
+    """
+    return _nn.conv(inputs, kernel, strides, _padding_mode(padding, "conv"), data_format, dilation_rate)
+
+
+def _depthwise_rule(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    data_format = config.standardize_data_format(data_format)
+    batch, spatial, channels = _image_layout(inputs, data_format, "depthwise_conv")
+    kshape = _kernel_shape(kernel, len(spatial), "kernel", "depthwise_conv")
+    if channels is not None and kshape[-2] is not None and channels != kshape[-2]:
+        raise ValueError(
+            f"`depthwise_conv`: kernel.shape[-2] must equal the input channels. Received {kshape[-2]} "
+            f"and {channels} input channels."
+        )
+    out = _windowed(spatial, kshape[:-2], strides, padding, dilation_rate, "depthwise_conv")
+    out_channels = None if channels is None or kshape[-1] is None else channels * kshape[-1]
+    return SymbolicTensor(_image_shape(batch, out, out_channels, data_format), promoted_dtype(inputs, kernel))
+
+
+@op(_depthwise_rule)
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """Convolve each input channel with its own filters; ``kernel`` is ``spatial... + (in, multiplier)``."""
+    padding = _padding_mode(padding, "depthwise_conv")
+    return _nn.depthwise_conv(inputs, kernel, strides, padding, data_format, dilation_rate)
+
+
+def _separable_rule(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format=None,
+                    dilation_rate=1):
+    depthwise = _depthwise_rule(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    return _conv_rule(depthwise, pointwise_kernel, 1, "valid", data_format, 1)
+
+
+@op(_separable_rule)
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format=None,
+                   dilation_rate=1):
+    """A depthwise convolution followed by a pointwise (1x1) convolution mixing channels."""
+    padding = _padding_mode(padding, "separable_conv")
+    return _nn.separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides, padding, data_format,
+                              dilation_rate)
+
+
+def _transposed_length(size, kernel, stride, rate, padding, output_padding):
+    """Keras's output length of a transposed convolution along one spatial dim."""
+    if size is None or kernel is None:
+        return None
+    span = (kernel - 1) * rate + 1
+    if output_padding is None:
+        return size * stride + (max(span - stride, 0) if padding == "valid" else 0)
+    pad = span // 2 if padding == "same" else 0
+    return (size - 1) * stride + span - 2 * pad + output_padding
+
+
+def _conv_transpose_rule(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
+                         dilation_rate=1):
+    data_format = config.standardize_data_format(data_format)
+    batch, spatial, channels = _image_layout(inputs, data_format, "conv_transpose")
+    n = len(spatial)
+    kshape = _kernel_shape(kernel, n, "kernel", "conv_transpose")
+    if channels is not None and kshape[-1] is not None and channels != kshape[-1]:
+        raise ValueError(
+            f"`conv_transpose`: kernel.shape[-1] must equal the input channels. Received {kshape[-1]} "
+            f"and {channels} input channels."
+        )
+    padding = _padding_mode(padding, "conv_transpose")
+    strides = _spatial_tuple(strides, n, "strides", "conv_transpose")
+    dilation = _spatial_tuple(dilation_rate, n, "dilation_rate", "conv_transpose")
+    extras = (None,) * n if output_padding is None else (
+        (output_padding,) * n if isinstance(output_padding, int) else tuple(output_padding))
+    out = tuple(_transposed_length(*dims, padding, extra)
+                for dims, extra in zip(zip(spatial, kshape[:n], strides, dilation), extras))
+    return SymbolicTensor(_image_shape(batch, out, kshape[-2], data_format), promoted_dtype(inputs, kernel))
+
+
+@op(_conv_transpose_rule)
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
+                   dilation_rate=1):
+    """Transposed convolution (the gradient of ``conv``); ``kernel`` is ``spatial... + (out, in)``.
+
+    Output lengths follow Keras: ``size * stride`` for "same", ``size * stride + max(window - stride, 0)``
+    for "valid", or the explicit ``output_padding`` formula when it is given.
+    """
+    padding = _padding_mode(padding, "conv_transpose")
+    return _nn.conv_transpose(inputs, kernel, strides, padding, output_padding, data_format, dilation_rate)
+
+
+# -- pooling --------------------------------------------------------------------------------------
+def _pool_shape(inputs, pool_size, strides, padding, data_format, op_name) -> tuple:
+    data_format = config.standardize_data_format(data_format)
+    batch, spatial, channels = _image_layout(inputs, data_format, op_name)
+    windows = _spatial_tuple(pool_size, len(spatial), "pool_size", op_name)
+    out = _windowed(spatial, windows, windows if strides is None else strides, padding, 1, op_name)
+    return _image_shape(batch, out, channels, data_format)
+
+
+def _max_pool_rule(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    return SymbolicTensor(_pool_shape(inputs, pool_size, strides, padding, data_format, "max_pool"),
+                          dtype_of(inputs))
+
+
+@op(_max_pool_rule)
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """Max pooling over windows of ``pool_size`` (``strides`` defaults to ``pool_size``)."""
+    return _nn.max_pool(inputs, pool_size, strides, _padding_mode(padding, "max_pool"), data_format)
+
+
+def _average_pool_rule(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    return SymbolicTensor(_pool_shape(inputs, pool_size, strides, padding, data_format, "average_pool"),
+                          _float_dtype(inputs))
+
+
+@op(_average_pool_rule)
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """Average pooling; with "same" padding each window averages only the cells inside the input."""
+    return _nn.average_pool(inputs, pool_size, strides, _padding_mode(padding, "average_pool"), data_format)
+
+
+# -- encodings ------------------------------------------------------------------------------------
+def _one_hot_rule(x, num_classes, axis=-1, dtype=None, sparse=False):
+    shape = list(shape_of(x))
+    shape.insert(canonical_axis(axis, len(shape) + 1, "one_hot"), num_classes)
+    return SymbolicTensor(shape, dtype or config.floatx(), sparse=sparse)
+
+
+@op(_one_hot_rule)
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    """One-hot encode integer labels along a new ``axis``; labels outside ``[0, num_classes)`` give zeros."""
+    return _nn.one_hot(x, num_classes, axis=axis, dtype=dtype, sparse=sparse)
+
+
+def _num_classes(num_classes, kwargs) -> int:
+    """``num_classes``, also accepted under its older name ``num_tokens``."""
+    num_classes = kwargs.pop("num_tokens", num_classes)
+    if kwargs:
+        raise TypeError(f"`multi_hot` got unexpected keyword arguments: {sorted(kwargs)}")
+    if num_classes is None:
+        raise ValueError("`multi_hot`: argument `num_classes` must be specified. Received: num_classes=None")
+    return num_classes
+
+
+def _multi_hot_rule(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
+    encoded = _one_hot_rule(inputs, _num_classes(num_classes, kwargs), axis, dtype, sparse)
+    shape = encoded.shape
+    shape = shape[:1] + shape[2:] if len(shape) > 2 else shape[1:]
+    return SymbolicTensor(shape, encoded.dtype, sparse=sparse)
+
+
+@op(_multi_hot_rule)
+def multi_hot(inputs, num_classes=None, axis=-1, dtype=None, sparse=False, **kwargs):
+    """Multi-hot encode a batch of label lists: ``(batch, k) -> (batch, num_classes)``, ``(k,) -> (num_classes,)``."""
+    return _nn.multi_hot(inputs, _num_classes(num_classes, kwargs), axis=axis, dtype=dtype, sparse=sparse)
+
+
+# -- statistics and normalization -----------------------------------------------------------------
+def _moments_rule(x, axes, keepdims=False, synchronized=False):
+    shape = reduce_shape(shape_of(x), axes, keepdims, "moments")
+    dtype = _float_dtype(x)
+    return SymbolicTensor(shape, dtype), SymbolicTensor(shape, dtype)
+
+
+@op(_moments_rule)
+def moments(x, axes, keepdims=False, synchronized=False):
+    """Mean and variance of ``x`` over ``axes``; ``synchronized`` matters only for multi-device training."""
+    return _nn.moments(x, axes, keepdims=keepdims, synchronized=synchronized)
+
+
+def _batch_normalization_rule(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    shape = shape_of(x)
+    size = shape[canonical_axis(axis, len(shape), "batch_normalization")]
+    for name, vector in (("mean", mean), ("variance", variance), ("offset", offset), ("scale", scale)):
+        if vector is None:
+            continue
+        vshape = shape_of(vector)
+        if len(vshape) != 1 or (None not in (size, vshape[0]) and vshape[0] != size):
+            raise ValueError(
+                f"`batch_normalization`: `{name}` must be a vector of length x.shape[axis] = {size}. "
+                f"Received {name}.shape={vshape}."
+            )
+    return SymbolicTensor(shape, _float_dtype(x))
+
+
+@op(_batch_normalization_rule)
+def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    """``(x - mean) / sqrt(variance + epsilon) * scale + offset``, the vectors laid along ``axis``."""
+    return _nn.batch_normalization(x, mean, variance, axis, offset=offset, scale=scale, epsilon=epsilon)
+
+
+# -- cross-entropies ------------------------------------------------------------------------------
+def _same_shapes(target, output, op_name: str) -> tuple:
+    t, o = shape_of(target), shape_of(output)
+    if len(t) != len(o) or any(a is not None and b is not None and a != b for a, b in zip(t, o)):
+        raise ValueError(
+            f"`{op_name}`: `target` and `output` must have the same shape. "
+            f"Received: target.shape={t}, output.shape={o}"
+        )
+    return o
+
+
+def _binary_crossentropy_rule(target, output, from_logits=False):
+    return SymbolicTensor(_same_shapes(target, output, "binary_crossentropy"), _float_dtype(output))
+
+
+@op(_binary_crossentropy_rule)
+def binary_crossentropy(target, output, from_logits=False):
+    """Elementwise binary cross-entropy; probabilities are clipped to ``[epsilon, 1 - epsilon]``."""
+    return _nn.binary_crossentropy(target, output, from_logits=from_logits)
+
+
+def _without_axis(shape, axis, op_name: str) -> tuple:
+    if not shape:
+        raise ValueError(f"`{op_name}`: `output` must have rank >= 1. Received output.shape={shape}")
+    a = canonical_axis(axis, len(shape), op_name)
+    return shape[:a] + shape[a + 1:]
+
+
+def _categorical_crossentropy_rule(target, output, from_logits=False, axis=-1):
+    shape = _same_shapes(target, output, "categorical_crossentropy")
+    return SymbolicTensor(_without_axis(shape, axis, "categorical_crossentropy"), _float_dtype(output))
+
+
+@op(_categorical_crossentropy_rule)
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Cross-entropy of one-hot (or soft) targets along ``axis``.
+
+    Probabilities are rescaled to sum to one, then clipped to ``[epsilon, 1 - epsilon]``.
+    """
+    return _nn.categorical_crossentropy(target, output, from_logits=from_logits, axis=axis)
+
+
+def _sparse_categorical_crossentropy_rule(target, output, from_logits=False, axis=-1):
+    name = "sparse_categorical_crossentropy"
+    o = shape_of(output)
+    expected = _without_axis(o, axis, name)
+    t = shape_of(target)
+    if len(t) == len(o) and t[-1] == 1:
+        t = t[:-1]
+    if len(t) != len(expected) or any(a is not None and b is not None and a != b for a, b in zip(t, expected)):
+        raise ValueError(
+            f"`{name}`: `target` must have the shape of `output` without its class axis, {expected}. "
+            f"Received: target.shape={shape_of(target)}, output.shape={o}"
+        )
+    return SymbolicTensor(expected, _float_dtype(output))
+
+
+@op(_sparse_categorical_crossentropy_rule)
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    """Cross-entropy of integer class labels against probabilities (or logits) along ``axis``."""
+    return _nn.sparse_categorical_crossentropy(target, output, from_logits=from_logits, axis=axis)

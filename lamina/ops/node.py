@@ -13,6 +13,7 @@ class Node:
         self.operation = operation
         self.call_args = tuple(call_args)
         self.call_kwargs = dict(call_kwargs or {})
+        self.output_structure = outputs
         self.outputs = tree.flatten(outputs) if outputs is not None else []
         self.input_tensors = [
             x for x in tree.flatten((self.call_args, self.call_kwargs)) if isinstance(x, SymbolicTensor)

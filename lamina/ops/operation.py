@@ -2,7 +2,28 @@
 
 from __future__ import annotations
 
+import threading
+
 from lamina.ops.node import Node
+
+_recording = threading.local()
+
+
+class no_graph_recording:
+    """Inside it, symbolic calls compute specs without recording nodes (used while a layer infers its
+    output shape by running ``call`` symbolically: the intermediate tensors are thrown away)."""
+
+    def __enter__(self):
+        self._saved = getattr(_recording, "off", False)
+        _recording.off = True
+
+    def __exit__(self, *exc):
+        _recording.off = self._saved
+
+
+def recording() -> bool:
+    """False inside ``no_graph_recording``."""
+    return not getattr(_recording, "off", False)
 
 
 class Operation:
@@ -19,7 +40,8 @@ class Operation:
     def symbolic_call(self, *args, **kwargs):
         """Compute output specs and record a node linking them to the inputs."""
         outputs = self.compute_output_spec(*args, **kwargs)
-        Node(self, call_args=args, call_kwargs=kwargs, outputs=outputs)
+        if recording():
+            Node(self, call_args=args, call_kwargs=kwargs, outputs=outputs)
         return outputs
 
 

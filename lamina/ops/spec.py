@@ -80,3 +80,14 @@ def elementwise_rule(*args, **kwargs) -> SymbolicTensor:
 def same_rule(x, *args, **kwargs) -> SymbolicTensor:
     """Shape rule of an op whose output has its first input's shape and dtype."""
     return SymbolicTensor(shape_of(x), dtype_of(x) if not isinstance(x, (bool, int, float)) else promoted_dtype(x))
+
+
+def float_rule(*args, **kwargs) -> SymbolicTensor:
+    """Shape rule of a broadcasting elementwise op computed in floating point (int and bool give floatx)."""
+    dtype = result_type(promoted_dtype(*args), float)
+    return SymbolicTensor(broadcast_shapes(*(shape_of(a) for a in args)), dtype)
+
+
+def bool_rule(*args, **kwargs) -> SymbolicTensor:
+    """Shape rule of a broadcasting elementwise op with a bool result (comparisons, logic, isnan, ...)."""
+    return SymbolicTensor(broadcast_shapes(*(shape_of(a) for a in args)), "bool")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import builtins
+import math as _math
+
 import numpy as np
 import torch
 
-from lamina import config
+from lamina import config, tree
 from lamina.backend.common import dtypes
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.backend.common.variable import Variable as _VariableBase
@@ -163,3 +166,191 @@ def stop_gradient(x):
 
 def device_name() -> str:
     return str(DEVICE)
+
+
+def engine_dtype(dtype) -> torch.dtype:
+    """The torch dtype object for a lamina dtype name (compared against ``tensor.dtype`` on hot paths)."""
+    return to_torch_dtype(dtype)
+
+
+# -- control flow ---------------------------------------------------------------------------------
+# On torch, control flow is plain Python: autograd records whichever branch or iteration actually ran.
+def cond(pred, true_fn, false_fn):
+    return true_fn() if bool(pred) else false_fn()
+
+
+def switch(index, branches, *operands):
+    index = min(max(int(index), 0), len(branches) - 1)
+    return branches[index](*operands)
+
+
+def _leading_length(flat, op_name: str) -> int:
+    lengths = {int(x.shape[0]) for x in flat}
+    if len(lengths) != 1:
+        raise ValueError(f"`{op_name}`: all inputs must have the same leading dimension. Received: {sorted(lengths)}")
+    return lengths.pop()
+
+
+def _stack_structures(items):
+    """Stack a list of equally structured outputs leaf-wise along a new leading axis (None leaves stay None)."""
+    return tree.map_structure(lambda *leaves: None if leaves[0] is None else torch.stack(leaves), *items)
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    flat_xs = [convert_to_tensor(x) for x in tree.flatten(xs)] if xs is not None else []
+    if flat_xs:
+        n = _leading_length(flat_xs, "scan")
+        if length is not None and length != n:
+            raise ValueError(f"`scan`: `length`={length} does not match the leading dimension of `xs` ({n}).")
+    elif length is None:
+        raise ValueError("`scan` needs `xs` or `length`. Received: xs=None, length=None")
+    else:
+        n = int(length)
+    carry, ys = init, []
+    for i in (range(n - 1, -1, -1) if reverse else range(n)):
+        x = tree.pack_sequence_as(xs, [t[i] for t in flat_xs]) if flat_xs else None
+        carry, y = f(carry, x)
+        ys.append(y)
+    if reverse:
+        ys.reverse()
+    return carry, (_stack_structures(ys) if ys else None)
+
+
+def associative_scan(f, elems, reverse=False, axis=0):
+    """Inclusive prefix combination by doubling (Hillis-Steele): log2(n) calls of ``f`` on whole slices."""
+    flat = [convert_to_tensor(x) for x in tree.flatten(elems)]
+    ndim = flat[0].ndim
+    axis = axis % ndim
+    n = {int(x.shape[axis]) for x in flat}
+    if len(n) != 1:
+        raise ValueError(f"`associative_scan`: all inputs must have the same size along axis {axis}. Received: {sorted(n)}")
+    n = n.pop()
+    if reverse:
+        flat = [torch.flip(x, dims=[axis]) for x in flat]
+
+    def combine(earlier, later):
+        a = tree.pack_sequence_as(elems, earlier)
+        b = tree.pack_sequence_as(elems, later)
+        return tree.flatten(f(b, a) if reverse else f(a, b))
+
+    offset = 1
+    while offset < n:
+        combined = combine([x.narrow(axis, 0, n - offset) for x in flat],
+                           [x.narrow(axis, offset, n - offset) for x in flat])
+        flat = [torch.cat([x.narrow(axis, 0, offset), c], dim=axis) for x, c in zip(flat, combined)]
+        offset *= 2
+    if reverse:
+        flat = [torch.flip(x, dims=[axis]) for x in flat]
+    return tree.pack_sequence_as(elems, flat)
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    value = init_val
+    for i in range(int(lower), int(upper)):
+        value = body_fun(i, value)
+    return value
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    is_sequence = isinstance(loop_vars, (list, tuple))
+    state = tuple(loop_vars) if is_sequence else (loop_vars,)
+    iteration = 0
+    while (maximum_iterations is None or iteration < maximum_iterations) and bool(cond(*state)):
+        new_state = body(*state)
+        state = tuple(new_state) if is_sequence else (new_state,)
+        iteration += 1
+    if not is_sequence:
+        return state[0]
+    return list(state) if isinstance(loop_vars, list) else state
+
+
+def map(f, xs):
+    flat = [convert_to_tensor(x) for x in tree.flatten(xs)]
+    n = _leading_length(flat, "map")
+    return _stack_structures([f(tree.pack_sequence_as(xs, [t[i] for t in flat])) for i in range(n)])
+
+
+def vectorized_map(function, elements):
+    return torch.vmap(function)(elements)
+
+
+# -- slicing and scattering -----------------------------------------------------------------------
+def _window(start_indices, sizes) -> tuple:
+    return tuple(builtins.slice(int(start), int(start) + int(size)) for start, size in zip(start_indices, sizes))
+
+
+def slice(inputs, start_indices, shape):
+    return convert_to_tensor(inputs)[_window(start_indices, shape)]
+
+
+def slice_update(inputs, start_indices, updates):
+    inputs = convert_to_tensor(inputs)
+    updates = convert_to_tensor(updates, dtype=_NAMES[inputs.dtype])
+    result = inputs.clone()
+    result[_window(start_indices, updates.shape)] = updates
+    return result
+
+
+def _index_tuple(indices) -> tuple:
+    """Rows of an ``(N, k)`` index array as the ``k`` index vectors torch's ``index_put`` takes."""
+    indices = convert_to_tensor(indices).long()
+    return tuple(indices.reshape(-1, indices.shape[-1]).unbind(-1))
+
+
+def scatter(indices, values, shape):
+    values = convert_to_tensor(values)
+    zeros = torch.zeros(tuple(shape), dtype=values.dtype, device=values.device)
+    index = _index_tuple(indices)
+    return zeros.index_put(index, values.reshape((-1,) + tuple(shape[len(index):])), accumulate=True)
+
+
+def scatter_update(inputs, indices, updates):
+    inputs = convert_to_tensor(inputs)
+    index = _index_tuple(indices)
+    updates = convert_to_tensor(updates, dtype=_NAMES[inputs.dtype])
+    return inputs.index_put(index, updates.reshape((-1,) + tuple(inputs.shape[len(index):])))
+
+
+def unstack(x, num=None, axis=0):
+    return list(torch.unbind(convert_to_tensor(x), dim=axis))
+
+
+def saturate_cast(x, dtype):
+    """Cast after clipping ``x`` to the target dtype's range, so out-of-range values saturate."""
+    x = convert_to_tensor(x)
+    target = to_torch_dtype(dtype)
+    if target == torch.bool or x.dtype in (torch.bool, target):
+        return x.to(target)
+    info = torch.finfo(target) if target.is_floating_point else torch.iinfo(target)
+    if x.is_floating_point():
+        # Bounds in x's dtype, stepped towards zero where rounding pushed them out of the target's range
+        # (float32(2**31 - 1) rounds up to 2**31, which int32 cannot hold).
+        bounds = torch.tensor([info.min, info.max], dtype=torch.float64).to(x.dtype)
+        outside = torch.stack([bounds[0].double() < info.min, bounds[1].double() > info.max])
+        bounds = torch.where(outside, torch.nextafter(bounds, torch.zeros_like(bounds)), bounds).to(x.device)
+        return torch.clamp(x, bounds[0], bounds[1]).to(target)
+    source = torch.iinfo(x.dtype)
+    low, high = max(_math.ceil(info.min), source.min), min(_math.floor(info.max), source.max)
+    return torch.clamp(x, low, high).to(target)
+
+
+# -- gradients ------------------------------------------------------------------------------------
+class _CustomGradient(torch.autograd.Function):
+    """Runs ``f`` (returning ``(output, grad_fn)``) forward and ``grad_fn(upstream)`` backward."""
+
+    @staticmethod
+    def forward(ctx, f, *args):
+        output, ctx.grad_fn = f(*args)
+        return output
+
+    @staticmethod
+    def backward(ctx, *upstream):
+        grads = ctx.grad_fn(*upstream)
+        return (None,) + (tuple(grads) if isinstance(grads, (list, tuple)) else (grads,))
+
+
+def custom_gradient(f):
+    def wrapper(*args):
+        return _CustomGradient.apply(f, *args)
+
+    return wrapper

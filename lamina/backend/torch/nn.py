@@ -1,16 +1,389 @@
-"""Torch implementations of ``lamina.ops.nn``: activations, convolution, pooling, losses' primitives."""
+"""Torch implementations of ``lamina.ops.nn``: activations, convolution, pooling, encodings, losses' primitives.
+
+Image ops take Keras layouts (channels last by default, kernels ``spatial..., in, out``) and run torch's
+channels-first kernels on permuted views, so a channels-last tensor costs no copy on the way in.
+"""
 
 from __future__ import annotations
 
 import torch
 import torch.nn.functional as F
 
-from lamina.backend.torch.numpy import _tensor
+from lamina import config
+from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
+from lamina.backend.torch.numpy import _operands, _tensor
 
 
+def _float(x):
+    """``x`` as a floating tensor: bool and integer inputs become floatx, floats keep their dtype."""
+    x = _tensor(x)
+    if x.is_floating_point():
+        return x
+    return x.to(to_torch_dtype(config.floatx()))
+
+
+def _like(value, x):
+    """``value`` (a scalar, array or tensor) as a tensor of ``x``'s dtype and device."""
+    return convert_to_tensor(value).to(dtype=x.dtype, device=x.device)
+
+
+# -- activations ----------------------------------------------------------------------------------
 def relu(x):
     return torch.relu(_tensor(x))
 
 
+def relu6(x):
+    return F.relu6(_float(x))
+
+
+def sigmoid(x):
+    return torch.sigmoid(_float(x))
+
+
+def sparse_sigmoid(x):
+    return torch.clamp(0.5 * (_float(x) + 1.0), 0.0, 1.0)
+
+
+def softplus(x):
+    return F.softplus(_float(x))
+
+
+def softsign(x):
+    return F.softsign(_float(x))
+
+
+def silu(x):
+    return F.silu(_float(x))
+
+
+def log_sigmoid(x):
+    return F.logsigmoid(_float(x))
+
+
+def leaky_relu(x, negative_slope=0.2):
+    return F.leaky_relu(_float(x), negative_slope)
+
+
+def hard_sigmoid(x):
+    return F.hardsigmoid(_float(x))
+
+
+def hard_silu(x):
+    return F.hardswish(_float(x))
+
+
+def elu(x, alpha=1.0):
+    return F.elu(_float(x), alpha)
+
+
+def selu(x):
+    return F.selu(_float(x))
+
+
+def gelu(x, approximate=True):
+    return F.gelu(_float(x), approximate="tanh" if approximate else "none")
+
+
+def celu(x, alpha=1.0):
+    return F.celu(_float(x), alpha)
+
+
+def glu(x, axis=-1):
+    return F.glu(_float(x), dim=axis)
+
+
+def hard_tanh(x):
+    return F.hardtanh(_float(x))
+
+
+def hard_shrink(x, threshold=0.5):
+    return F.hardshrink(_float(x), threshold)
+
+
+def soft_shrink(x, threshold=0.5):
+    return F.softshrink(_float(x), threshold)
+
+
+def tanh_shrink(x):
+    return F.tanhshrink(_float(x))
+
+
+def squareplus(x, b=4):
+    x = _float(x)
+    return 0.5 * (x + torch.sqrt(x * x + b))
+
+
+def sparse_plus(x):
+    x = _float(x)
+    smooth = 0.25 * torch.square(x + 1.0)
+    return torch.where(x <= -1.0, torch.zeros_like(x), torch.where(x >= 1.0, x, smooth))
+
+
+def threshold(x, threshold, default_value):
+    return F.threshold(_float(x), threshold, default_value)
+
+
+def mish(x):
+    return F.mish(_float(x))
+
+
+def _along_axes(fn, x, axis):
+    """Apply ``fn(x, dim)`` along one axis, or along several axes taken together as one."""
+    if isinstance(axis, int):
+        return fn(x, dim=axis)
+    axes = sorted({a % x.ndim for a in axis})
+    kept = [a for a in range(x.ndim) if a not in axes]
+    order = kept + axes
+    moved = x.permute(order)
+    flat = fn(moved.reshape(*moved.shape[: len(kept)], -1), dim=-1)
+    return flat.reshape(moved.shape).permute([order.index(a) for a in range(x.ndim)])
+
+
 def softmax(x, axis=-1):
-    return torch.softmax(_tensor(x), dim=axis)
+    return _along_axes(torch.softmax, _float(x), axis)
+
+
+def log_softmax(x, axis=-1):
+    return _along_axes(torch.log_softmax, _float(x), axis)
+
+
+def sparsemax(x, axis=-1):
+    """Euclidean projection onto the simplex (Martins & Astudillo, 2016), along ``axis``."""
+    x = _float(x)
+    ordered = torch.sort(x, dim=axis, descending=True).values
+    cumulative = ordered.cumsum(dim=axis)
+    ranks = torch.arange(1, x.shape[axis] + 1, dtype=x.dtype, device=x.device)
+    ranks = ranks.reshape([-1 if d == axis % x.ndim else 1 for d in range(x.ndim)])
+    support = (1.0 + ranks * ordered > cumulative).sum(dim=axis, keepdim=True)
+    tau = (cumulative.gather(axis, support - 1) - 1.0) / support.to(x.dtype)
+    return torch.clamp(x - tau, min=0.0)
+
+
+# -- layout and padding helpers ---------------------------------------------------------------------
+def _expand(value, n: int) -> tuple:
+    """An int or a length-``n`` sequence as an ``n``-tuple."""
+    return tuple(value) if isinstance(value, (tuple, list)) else (int(value),) * n
+
+
+def _channels_first(x, data_format):
+    return x.movedim(-1, 1) if config.standardize_data_format(data_format) == "channels_last" else x
+
+
+def _restore_layout(y, data_format):
+    return y.movedim(1, -1) if config.standardize_data_format(data_format) == "channels_last" else y
+
+
+def _same_pads(sizes, windows, strides) -> list:
+    """TF/Keras "same" padding per spatial dim as (before, after); the odd extra goes after."""
+    pads = []
+    for size, window, stride in zip(sizes, windows, strides):
+        total = max((-(-size // stride) - 1) * stride + window - size, 0)
+        pads.append((total // 2, total - total // 2))
+    return pads
+
+
+def _pad_spatial(x, pads, value=0.0):
+    """Pad the trailing spatial dims of a channels-first tensor by (before, after) pairs."""
+    flat = [amount for before_after in reversed(pads) for amount in before_after]
+    return F.pad(x, flat, value=value)
+
+
+def _padded(x, windows, strides, padding, value=0.0):
+    """``x`` and the symmetric padding torch should add, so that the result follows ``padding``.
+
+    "same" padding that is symmetric is left to torch (no copy); asymmetric padding is applied here.
+    """
+    if padding == "valid":
+        return x, 0
+    pads = _same_pads(x.shape[2:], windows, strides)
+    if all(before == after for before, after in pads):
+        return x, tuple(before for before, _ in pads)
+    return _pad_spatial(x, pads, value), 0
+
+
+# -- convolution ----------------------------------------------------------------------------------
+_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+_CONV_TRANSPOSE = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+_MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+_AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
+
+
+def _torch_kernel(kernel):
+    """A Keras kernel ``(spatial..., a, b)`` as torch's ``(b, a, spatial...)``."""
+    n = kernel.ndim - 2
+    return kernel.permute(n + 1, n, *range(n))
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    inputs, kernel = _operands(inputs, kernel)
+    x = _channels_first(inputs, data_format)
+    n = x.ndim - 2
+    strides, dilation = _expand(strides, n), _expand(dilation_rate, n)
+    windows = [(k - 1) * d + 1 for k, d in zip(kernel.shape[:n], dilation)]
+    x, pad = _padded(x, windows, strides, padding)
+    groups = x.shape[1] // kernel.shape[-2]
+    y = _CONV[n](x, _torch_kernel(kernel), stride=strides, padding=pad, dilation=dilation, groups=groups)
+    return _restore_layout(y, data_format)
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    kernel = _tensor(kernel)
+    *spatial, channels, multiplier = kernel.shape
+    grouped = kernel.reshape(*spatial, 1, channels * multiplier)
+    return conv(inputs, grouped, strides, padding, data_format, dilation_rate)
+
+
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format=None,
+                   dilation_rate=1):
+    depthwise = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    return conv(depthwise, pointwise_kernel, 1, "valid", data_format, 1)
+
+
+def _conv_transpose_crops(kernel_size, stride, dilation, padding, output_padding):
+    """How much to cut from each end of a full transposed convolution (negative: zeros to add).
+
+    Follows the XLA/TensorFlow convention so results match Keras on JAX and TensorFlow: for "same",
+    the extra row of an odd total goes to the end.
+    """
+    window = (kernel_size - 1) * dilation + 1
+    if padding == "valid":
+        extra = max(window, stride) - window if output_padding is None else output_padding
+        return 0, -extra
+    if output_padding is None:
+        pad_total = stride + window - 2
+    else:
+        pad_total = window + window % 2 - 2 + output_padding
+    before = min(pad_total // 2 + pad_total % 2, window - 1)
+    return window - 1 - before, window - 1 - (pad_total - before)
+
+
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
+                   dilation_rate=1):
+    inputs, kernel = _operands(inputs, kernel)
+    x = _channels_first(inputs, data_format)
+    n = x.ndim - 2
+    strides, dilation = _expand(strides, n), _expand(dilation_rate, n)
+    extras = (None,) * n if output_padding is None else _expand(output_padding, n)
+    crops = [_conv_transpose_crops(k, s, d, padding, o)
+             for k, s, d, o in zip(kernel.shape[:n], strides, dilation, extras)]
+    symmetric = tuple(max(min(before, after), 0) for before, after in crops)
+    y = _CONV_TRANSPOSE[n](x, _torch_kernel(kernel), stride=strides, padding=symmetric, dilation=dilation)
+    rest = [(s - before, s - after) for s, (before, after) in zip(symmetric, crops)]
+    if any(before or after for before, after in rest):
+        y = _pad_spatial(y, rest)
+    return _restore_layout(y, data_format)
+
+
+# -- pooling --------------------------------------------------------------------------------------
+def _pool_args(x, pool_size, strides):
+    n = x.ndim - 2
+    pool_size = _expand(pool_size, n)
+    return n, pool_size, pool_size if strides is None else _expand(strides, n)
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    x = _channels_first(_tensor(inputs), data_format)
+    n, pool_size, strides = _pool_args(x, pool_size, strides)
+    lowest = float("-inf") if x.is_floating_point() else torch.iinfo(x.dtype).min
+    x, pad = _padded(x, pool_size, strides, padding, value=lowest)
+    return _restore_layout(_MAX_POOL[n](x, pool_size, strides, padding=pad), data_format)
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """Average pooling; with "same" padding the padded cells are left out of each window's count."""
+    x = _channels_first(_float(inputs), data_format)
+    n, pool_size, strides = _pool_args(x, pool_size, strides)
+    if padding == "valid":
+        return _restore_layout(_AVG_POOL[n](x, pool_size, strides), data_format)
+    pads = _same_pads(x.shape[2:], pool_size, strides)
+    if all(before == after for before, after in pads):
+        symmetric = tuple(before for before, _ in pads)
+        y = _AVG_POOL[n](x, pool_size, strides, padding=symmetric, count_include_pad=False)
+        return _restore_layout(y, data_format)
+    ones = torch.ones((1, 1, *x.shape[2:]), dtype=x.dtype, device=x.device)
+    sums = _AVG_POOL[n](_pad_spatial(x, pads), pool_size, strides)
+    counts = _AVG_POOL[n](_pad_spatial(ones, pads), pool_size, strides)
+    return _restore_layout(sums / counts, data_format)
+
+
+# -- encodings and statistics ---------------------------------------------------------------------
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    """One-hot rows; negative or out-of-range labels give all-zero rows, as on JAX."""
+    if sparse:
+        raise ValueError("`one_hot`: the torch engine has no sparse tensors. Received: sparse=True")
+    x = _tensor(x)
+    if x.is_floating_point() or x.dtype == torch.bool:
+        x = x.to(torch.int64)
+    classes = torch.arange(num_classes, device=x.device, dtype=x.dtype)
+    encoded = (x.unsqueeze(-1) == classes).to(to_torch_dtype(dtype or config.floatx()))
+    return encoded if axis in (-1, x.ndim) else encoded.movedim(-1, axis)
+
+
+def multi_hot(inputs, num_classes, axis=-1, dtype=None, sparse=False):
+    """Multi-hot vectors: the one-hot rows of each sample's labels, combined with ``max``."""
+    x = _tensor(inputs)
+    encoded = one_hot(x, num_classes, axis=axis, dtype=dtype, sparse=sparse)
+    return encoded.amax(dim=1 if x.ndim > 1 else 0)
+
+
+def moments(x, axes, keepdims=False, synchronized=False):
+    """Mean and (biased) variance over ``axes``; half-precision inputs are reduced in float32."""
+    x = _float(x)
+    dtype = x.dtype
+    if dtype in (torch.float16, torch.bfloat16):
+        x = x.float()
+    dims = tuple(range(x.ndim)) if axes is None else _expand(axes, 1)
+    variance, mean = torch.var_mean(x, dim=dims, correction=0, keepdim=keepdims)
+    return mean.to(dtype), variance.to(dtype)
+
+
+def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    """``(x - mean) / sqrt(variance + epsilon) * scale + offset``, the vectors laid along ``axis``."""
+    x = _float(x)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    factor = torch.rsqrt(_like(variance, x) + epsilon)
+    if scale is not None:
+        factor = factor * _like(scale, x)
+    shift = -_like(mean, x) * factor
+    if offset is not None:
+        shift = shift + _like(offset, x)
+    return torch.addcmul(shift.reshape(shape), x, factor.reshape(shape))
+
+
+# -- cross-entropies ------------------------------------------------------------------------------
+def _target_output(target, output):
+    output = _float(output)
+    return _tensor(target).to(output.dtype), output
+
+
+def _log_probabilities(output, from_logits, axis):
+    """Log-probabilities along ``axis``: log-softmax of logits, or the log of rescaled, clipped probabilities."""
+    if from_logits:
+        return torch.log_softmax(output, dim=axis)
+    output = output / output.sum(dim=axis, keepdim=True)
+    eps = config.epsilon()
+    return torch.log(torch.clamp(output, eps, 1.0 - eps))
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    target, output = _target_output(target, output)
+    if from_logits:
+        return F.binary_cross_entropy_with_logits(output, target, reduction="none")
+    eps = config.epsilon()
+    return F.binary_cross_entropy(torch.clamp(output, eps, 1.0 - eps), target, reduction="none")
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _target_output(target, output)
+    return -(target * _log_probabilities(output, from_logits, axis)).sum(dim=axis)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    output = _float(output)
+    target = _tensor(target)
+    if target.ndim == output.ndim and target.shape[-1] == 1:
+        target = target.squeeze(-1)
+    axis = axis % output.ndim
+    labels = target.to(torch.int64).unsqueeze(axis)
+    return -_log_probabilities(output, from_logits, axis).gather(axis, labels).squeeze(axis)

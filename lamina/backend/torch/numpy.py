@@ -1,15 +1,25 @@
-"""Torch implementations of the NumPy-style ops (``lamina.ops.numpy``), following lamina's dtype table."""
+"""Torch implementations of the NumPy-style ops (``lamina.ops.numpy``), following lamina's dtype table.
+
+Every function accepts torch tensors, lamina Variables, NumPy arrays, Python scalars and lists. The common
+case (torch tensors of one dtype) costs a type test before the torch call.
+"""
 
 from __future__ import annotations
 
+import builtins
+import math as _math
+
+import numpy as np
 import torch
 
+from lamina import config
 from lamina.backend.common.dtypes import result_type
-from lamina.backend.torch.core import Variable, convert_to_tensor, get_dtype, to_torch_dtype
+from lamina.backend.torch.core import DEVICE, Variable, convert_to_tensor, get_dtype, to_torch_dtype
 
 _Tensor = torch.Tensor
 _Parameter = torch.nn.Parameter
 _SCALARS = (bool, int, float)
+_NARROW = (torch.bool, torch.int8, torch.int16, torch.uint8)
 
 
 def _tensor(x):
@@ -43,6 +53,16 @@ def _operands(x1, x2):
     return convert_to_tensor(x1, dtype), convert_to_tensor(x2, dtype)
 
 
+def _pair(x1, x2):
+    """Both operands as tensors of their promoted dtype (for torch calls that refuse Python scalars)."""
+    x1, x2 = _operands(x1, x2)
+    if isinstance(x1, _SCALARS):
+        x1 = torch.as_tensor(x1, dtype=x2.dtype, device=x2.device)
+    elif isinstance(x2, _SCALARS):
+        x2 = torch.as_tensor(x2, dtype=x1.dtype, device=x1.device)
+    return x1, x2
+
+
 def _promote_all(xs):
     """A list of tensors all cast to their promoted dtype."""
     tensors = [_tensor(x) if not isinstance(x, _SCALARS) else x for x in xs]
@@ -50,6 +70,40 @@ def _promote_all(xs):
     return [convert_to_tensor(t, dtype) for t in tensors]
 
 
+def _float(x):
+    """``x`` as a floating tensor: integer and bool inputs become floatx, as Keras' float-valued ops do."""
+    x = _tensor(x)
+    if x.is_floating_point() or x.is_complex():
+        return x
+    return x.to(to_torch_dtype(config.floatx()))
+
+
+def _float_pair(x1, x2):
+    x1, x2 = _pair(x1, x2)
+    if x1.is_floating_point() or x1.is_complex():
+        return x1, x2
+    dtype = to_torch_dtype(config.floatx())
+    return x1.to(dtype), x2.to(dtype)
+
+
+def _dims(x, axis):
+    """Torch ``dim`` argument for ``axis`` (None means every axis)."""
+    if axis is None:
+        return tuple(range(x.ndim))
+    return axis if isinstance(axis, int) else tuple(axis)
+
+
+def _accumulator_dtype(x):
+    """Sums and products keep the input dtype, except bool and narrow ints, which use int32 as Keras does."""
+    return torch.int32 if x.dtype in _NARROW else x.dtype
+
+
+def _index(x):
+    """An index result in Keras' int32."""
+    return x.to(torch.int32)
+
+
+# -- elementwise arithmetic -----------------------------------------------------------------------
 def add(x1, x2):
     x1, x2 = _operands(x1, x2)
     return torch.add(x1, x2)
@@ -73,11 +127,438 @@ def divide(x1, x2):
     return torch.divide(x1, x2)
 
 
+def divide_no_nan(x1, x2):
+    x1, x2 = _float_pair(x1, x2)
+    return torch.where(x2 == 0, torch.zeros((), dtype=x1.dtype, device=x1.device), x1 / x2)
+
+
+def power(x1, x2):
+    x1, x2 = _operands(x1, x2)
+    return torch.pow(x1, x2)
+
+
+def floor_divide(x1, x2):
+    x1, x2 = _operands(x1, x2)
+    return torch.floor_divide(x1, x2)
+
+
+def mod(x1, x2):
+    x1, x2 = _pair(x1, x2)
+    if x1.dtype == torch.bool:
+        x1, x2 = x1.to(torch.int32), x2.to(torch.int32)
+    return torch.remainder(x1, x2)
+
+
+def maximum(x1, x2):
+    if isinstance(x2, _SCALARS) and isinstance(x1, _Tensor) and result_type(get_dtype(x1), type(x2)) == get_dtype(x1):
+        return torch.clamp(x1, min=x2)
+    return torch.maximum(*_pair(x1, x2))
+
+
+def minimum(x1, x2):
+    if isinstance(x2, _SCALARS) and isinstance(x1, _Tensor) and result_type(get_dtype(x1), type(x2)) == get_dtype(x1):
+        return torch.clamp(x1, max=x2)
+    return torch.minimum(*_pair(x1, x2))
+
+
+def arctan2(x1, x2):
+    return torch.atan2(*_float_pair(x1, x2))
+
+
+def logaddexp(x1, x2):
+    return torch.logaddexp(*_float_pair(x1, x2))
+
+
+def hypot(x1, x2):
+    return torch.hypot(*_float_pair(x1, x2))
+
+
+def heaviside(x1, x2):
+    return torch.heaviside(*_pair(x1, x2))
+
+
+def _float_unary(torch_fn):
+    """An elementwise op that computes in floating point (ints and bools become floatx first)."""
+    return lambda x: torch_fn(_float(x))
+
+
+exp = _float_unary(torch.exp)
+exp2 = _float_unary(torch.exp2)
+expm1 = _float_unary(torch.expm1)
+log = _float_unary(torch.log)
+log1p = _float_unary(torch.log1p)
+log2 = _float_unary(torch.log2)
+log10 = _float_unary(torch.log10)
+sqrt = _float_unary(torch.sqrt)
+sin = _float_unary(torch.sin)
+cos = _float_unary(torch.cos)
+tan = _float_unary(torch.tan)
+arcsin = _float_unary(torch.asin)
+arccos = _float_unary(torch.acos)
+arctan = _float_unary(torch.atan)
+sinh = _float_unary(torch.sinh)
+cosh = _float_unary(torch.cosh)
+tanh = _float_unary(torch.tanh)
+arcsinh = _float_unary(torch.asinh)
+arccosh = _float_unary(torch.acosh)
+arctanh = _float_unary(torch.atanh)
+reciprocal = _float_unary(torch.reciprocal)
+floor = _float_unary(torch.floor)
+ceil = _float_unary(torch.ceil)
+deg2rad = _float_unary(torch.deg2rad)
+angle = _float_unary(torch.angle)
+
+
+def cbrt(x):
+    x = _float(x)
+    return torch.sign(x) * torch.abs(x).pow(1.0 / 3.0)
+
+
+def absolute(x):
+    x = _tensor(x)
+    return x if x.dtype == torch.bool else torch.abs(x)
+
+
+def negative(x):
+    return torch.negative(_tensor(x))
+
+
+def sign(x):
+    return torch.sign(_tensor(x))
+
+
+def square(x):
+    x = _tensor(x)
+    if x.dtype == torch.bool:
+        x = x.to(torch.int32)
+    return torch.square(x)
+
+
+def round(x, decimals=0):
+    x = _tensor(x)
+    if x.is_floating_point():
+        return torch.round(x, decimals=decimals)
+    if decimals >= 0:
+        return x.clone()
+    scale = 10 ** (-decimals)
+    return (torch.round(x.double() / scale) * scale).to(x.dtype)
+
+
+def trunc(x):
+    x = _tensor(x)
+    return torch.trunc(x) if x.is_floating_point() else x.clone()
+
+
+def clip(x, x_min, x_max):
+    x = _tensor(x)
+    if x.dtype == torch.bool:
+        x = x.to(torch.int32)
+    return torch.clamp(x, x_min, x_max).to(x.dtype)
+
+
+def nan_to_num(x, nan=0.0, posinf=None, neginf=None):
+    x = _tensor(x)
+    if not x.is_floating_point():
+        return x.clone()
+    return torch.nan_to_num(x, nan=nan, posinf=posinf, neginf=neginf)
+
+
+def copy(x):
+    return _tensor(x).clone()
+
+
+def conj(x):
+    return torch.conj(_tensor(x)).resolve_conj()
+
+
+def real(x):
+    x = _tensor(x)
+    return torch.real(x) if x.is_complex() else x.clone()
+
+
+def imag(x):
+    x = _tensor(x)
+    return torch.imag(x) if x.is_complex() else torch.zeros_like(x)
+
+
+# -- comparisons and logic ------------------------------------------------------------------------
+def _compare(torch_fn):
+    """A binary op with a bool result, computed on the promoted operands."""
+    def compare(x1, x2):
+        x1, x2 = _operands(x1, x2)
+        if isinstance(x1, _SCALARS):
+            x1 = torch.as_tensor(x1, dtype=x2.dtype, device=x2.device)
+        return torch_fn(x1, x2)
+    return compare
+
+
+equal = _compare(torch.eq)
+not_equal = _compare(torch.ne)
+less = _compare(torch.lt)
+less_equal = _compare(torch.le)
+greater = _compare(torch.gt)
+greater_equal = _compare(torch.ge)
+
+
+def _logical(torch_fn):
+    return lambda x1, x2: torch_fn(_tensor(x1), _tensor(x2))
+
+
+logical_and = _logical(torch.logical_and)
+logical_or = _logical(torch.logical_or)
+logical_xor = _logical(torch.logical_xor)
+
+
+def logical_not(x):
+    return torch.logical_not(_tensor(x))
+
+
+def isnan(x):
+    return torch.isnan(_tensor(x))
+
+
+def isinf(x):
+    return torch.isinf(_tensor(x))
+
+
+def isfinite(x):
+    return torch.isfinite(_tensor(x))
+
+
+def isposinf(x):
+    return torch.isposinf(_tensor(x))
+
+
+def isneginf(x):
+    return torch.isneginf(_tensor(x))
+
+
+def signbit(x):
+    x = _tensor(x)
+    return torch.signbit(x) if x.dtype != torch.bool else torch.zeros_like(x)
+
+
+def isclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
+    return torch.isclose(*_pair(x1, x2), rtol=rtol, atol=atol, equal_nan=equal_nan)
+
+
+def isin(x1, x2):
+    return torch.isin(*_pair(x1, x2))
+
+
+def where(condition, x1=None, x2=None):
+    condition = _tensor(condition)
+    if condition.dtype != torch.bool:
+        condition = condition != 0
+    if x1 is None and x2 is None:
+        return nonzero(condition)
+    if x1 is None or x2 is None:
+        raise ValueError("`where`: give both `x1` and `x2`, or neither. Received only one of them.")
+    return torch.where(condition, *_pair(x1, x2))
+
+
+def _bitwise(torch_fn):
+    return lambda x, y: torch_fn(*_pair(x, y))
+
+
+bitwise_and = _bitwise(torch.bitwise_and)
+bitwise_or = _bitwise(torch.bitwise_or)
+bitwise_xor = _bitwise(torch.bitwise_xor)
+bitwise_left_shift = _bitwise(torch.bitwise_left_shift)
+bitwise_right_shift = _bitwise(torch.bitwise_right_shift)
+
+
+def bitwise_invert(x):
+    return torch.bitwise_not(_tensor(x))
+
+
+# -- reductions -----------------------------------------------------------------------------------
+def sum(x, axis=None, keepdims=False):
+    x = _tensor(x)
+    return torch.sum(x, dim=_dims(x, axis), keepdim=keepdims, dtype=_accumulator_dtype(x))
+
+
+def prod(x, axis=None, keepdims=False):
+    x = _tensor(x)
+    dtype = _accumulator_dtype(x)
+    if axis is None:
+        result = torch.prod(x, dtype=dtype)
+        return result.reshape((1,) * x.ndim) if keepdims else result
+    x = x.to(dtype)
+    for a in sorted((a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis)), reverse=True):
+        x = torch.prod(x, dim=a, keepdim=keepdims)
+    return x
+
+
+def mean(x, axis=None, keepdims=False):
+    return torch.mean(_float(x), dim=_dims(x, axis), keepdim=keepdims)
+
+
+def var(x, axis=None, keepdims=False):
+    x = _float(x)
+    return torch.var(x, dim=_dims(x, axis), correction=0, keepdim=keepdims)
+
+
+def std(x, axis=None, keepdims=False):
+    x = _float(x)
+    return torch.std(x, dim=_dims(x, axis), correction=0, keepdim=keepdims)
+
+
+def max(x, axis=None, keepdims=False, initial=None):
+    x = _tensor(x)
+    result = torch.amax(x, dim=_dims(x, axis), keepdim=keepdims)
+    return result if initial is None else torch.clamp(result, min=initial)
+
+
+def min(x, axis=None, keepdims=False, initial=None):
+    x = _tensor(x)
+    result = torch.amin(x, dim=_dims(x, axis), keepdim=keepdims)
+    return result if initial is None else torch.clamp(result, max=initial)
+
+
+amax = max
+amin = min
+
+
+def any(x, axis=None, keepdims=False):
+    x = _tensor(x)
+    return torch.any(x, dim=_dims(x, axis), keepdim=keepdims)
+
+
+def all(x, axis=None, keepdims=False):
+    x = _tensor(x)
+    return torch.all(x, dim=_dims(x, axis), keepdim=keepdims)
+
+
+def _arg_reduce(torch_fn):
+    """argmax/argmin with NumPy's axis=None (flattened index) and Keras' int32 result."""
+    def arg_reduce(x, axis=None, keepdims=False):
+        x = _tensor(x)
+        if x.dtype == torch.bool:
+            x = x.to(torch.uint8)
+        if axis is None:
+            result = torch_fn(x.reshape(-1))
+            return _index(result.reshape((1,) * x.ndim) if keepdims else result)
+        return _index(torch_fn(x, dim=axis, keepdim=keepdims))
+    return arg_reduce
+
+
+argmax = _arg_reduce(torch.argmax)
+argmin = _arg_reduce(torch.argmin)
+
+
+def count_nonzero(x, axis=None):
+    x = _tensor(x)
+    return _index(torch.count_nonzero(x, dim=_dims(x, axis)))
+
+
+# -- creation -------------------------------------------------------------------------------------
+def _dtype(dtype):
+    return to_torch_dtype(config.floatx() if dtype is None else dtype)
+
+
+def _shape(shape):
+    return (shape,) if isinstance(shape, int) else tuple(shape)
+
+
+def zeros(shape, dtype=None):
+    return torch.zeros(_shape(shape), dtype=_dtype(dtype), device=DEVICE)
+
+
+def ones(shape, dtype=None):
+    return torch.ones(_shape(shape), dtype=_dtype(dtype), device=DEVICE)
+
+
+def empty(shape, dtype=None):
+    return torch.empty(_shape(shape), dtype=_dtype(dtype), device=DEVICE)
+
+
+def full(shape, fill_value, dtype=None):
+    dtype = _dtype(dtype)
+    if isinstance(fill_value, _SCALARS):
+        return torch.full(_shape(shape), fill_value, dtype=dtype, device=DEVICE)
+    return torch.broadcast_to(convert_to_tensor(fill_value, dtype), _shape(shape)).clone()
+
+
+def zeros_like(x, dtype=None):
+    x = _tensor(x)
+    return torch.zeros_like(x, dtype=None if dtype is None else to_torch_dtype(dtype))
+
+
+def ones_like(x, dtype=None):
+    x = _tensor(x)
+    return torch.ones_like(x, dtype=None if dtype is None else to_torch_dtype(dtype))
+
+
+def full_like(x, fill_value, dtype=None):
+    x = _tensor(x)
+    return full(x.shape, fill_value, dtype=get_dtype(x) if dtype is None else dtype)
+
+
+def arange(start, stop=None, step=1, dtype=None):
+    if dtype is None:
+        dtype = result_type(*(_scalar_dtype(v) for v in (start, stop, step) if v is not None))
+    if stop is None:
+        start, stop = 0, start
+    return torch.arange(_item(start), _item(stop), _item(step), dtype=to_torch_dtype(dtype), device=DEVICE)
+
+
+def _scalar_dtype(value):
+    return type(value) if isinstance(value, _SCALARS) else get_dtype(value)
+
+
+def _item(value):
+    return value if isinstance(value, _SCALARS) else _tensor(value).item()
+
+
+def linspace(start, stop, num=50, endpoint=True, retstep=False, dtype=None, axis=0):
+    if dtype is None:
+        dtype = result_type(_scalar_dtype(start), _scalar_dtype(stop), float)
+    compute = torch.float64
+    start, stop = convert_to_tensor(start, "float64"), convert_to_tensor(stop, "float64")
+    intervals = builtins.max(num - 1, 1) if endpoint else builtins.max(num, 1)
+    step = (stop - start) / intervals
+    steps = torch.arange(num, dtype=compute, device=DEVICE).reshape((-1,) + (1,) * step.ndim)
+    samples = start + steps * step
+    if endpoint and num > 1:
+        samples[-1] = stop
+    samples = torch.movedim(samples, 0, axis).to(to_torch_dtype(dtype))
+    return (samples, step.to(to_torch_dtype(dtype))) if retstep else samples
+
+
+def logspace(start, stop, num=50, endpoint=True, base=10, dtype=None, axis=0):
+    if dtype is None:
+        dtype = result_type(_scalar_dtype(start), _scalar_dtype(stop), float)
+    exponents = linspace(start, stop, num, endpoint=endpoint, dtype="float64", axis=axis)
+    return torch.pow(convert_to_tensor(base, "float64"), exponents).to(to_torch_dtype(dtype))
+
+
+def eye(N, M=None, k=0, dtype=None):
+    result = torch.zeros((N, N if M is None else M), dtype=_dtype(dtype), device=DEVICE)
+    result.diagonal(k).fill_(1)
+    return result
+
+
+def identity(n, dtype=None):
+    return torch.eye(n, dtype=_dtype(dtype), device=DEVICE)
+
+
+def tri(N, M=None, k=0, dtype=None):
+    mask = torch.ones((N, N if M is None else M), dtype=torch.bool, device=DEVICE).tril(k)
+    return mask.to(_dtype(dtype))
+
+
+def array(x, dtype=None):
+    return convert_to_tensor(x, dtype)
+
+
+# -- linear algebra -------------------------------------------------------------------------------
 def matmul(x1, x2):
     x1, x2 = _operands(x1, x2)
     return torch.matmul(x1, x2)
 
 
+# -- shape manipulation ---------------------------------------------------------------------------
 def reshape(x, newshape):
     if isinstance(newshape, int):
         newshape = (newshape,)
@@ -89,29 +570,6 @@ def transpose(x, axes=None):
     if axes is None:
         axes = tuple(reversed(range(x.ndim)))
     return x.permute(tuple(axes))
-
-
-def sum(x, axis=None, keepdims=False):
-    x = _tensor(x)
-    if axis is None:
-        axis = tuple(range(x.ndim))
-    return torch.sum(x, dim=axis, keepdim=keepdims, dtype=_sum_dtype(x))
-
-
-def _sum_dtype(x):
-    """Sums keep the input dtype, except bool and narrow ints, which sum in int32 as Keras does."""
-    if x.dtype in (torch.bool, torch.int8, torch.int16, torch.uint8):
-        return torch.int32
-    return x.dtype
-
-
-def mean(x, axis=None, keepdims=False):
-    x = _tensor(x)
-    if not x.is_floating_point():
-        x = x.to(to_torch_dtype(result_type(get_dtype(x), float)))
-    if axis is None:
-        axis = tuple(range(x.ndim))
-    return torch.mean(x, dim=axis, keepdim=keepdims)
 
 
 def concatenate(xs, axis=0):

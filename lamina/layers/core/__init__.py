@@ -1,0 +1,1 @@
+"""Core layers: Input, Dense, Embedding, Lambda, Masking, ..."""

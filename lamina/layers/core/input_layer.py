@@ -1,0 +1,70 @@
+"""InputLayer and ``Input()``: the entry points of a functional graph."""
+
+from __future__ import annotations
+
+from lamina import backend
+from lamina.backend.common.symbolic import SymbolicTensor
+from lamina.layers.layer import Layer
+from lamina.ops.node import Node
+
+
+class InputLayer(Layer):
+    """Holds the symbolic tensor a functional model starts from. Usually made through ``Input()``.
+
+    Args:
+        shape: the shape of one sample (no batch dimension), ``None`` for unknown dimensions.
+        batch_size: a fixed batch size, or None.
+        dtype: the dtype of the input (default ``floatx``).
+        sparse: whether the input is sparse.
+        batch_shape: the full shape including the batch dimension (instead of ``shape``/``batch_size``).
+        input_tensor: an existing symbolic tensor to use as the input.
+        optional: whether the input may be None.
+    """
+
+    def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
+                 input_tensor=None, optional=False, name=None, **kwargs):
+        if "input_shape" in kwargs:
+            shape = kwargs.pop("input_shape")
+        if "batch_input_shape" in kwargs:
+            batch_shape = kwargs.pop("batch_input_shape")
+        super().__init__(name=name, **kwargs)
+        if shape is not None and batch_shape is not None:
+            raise ValueError("You cannot pass both `shape` and `batch_shape` at the same time.")
+        if input_tensor is not None:
+            batch_shape = input_tensor.shape
+        elif batch_shape is None:
+            if shape is None:
+                raise ValueError("You must pass a `shape` argument to an InputLayer (or `batch_shape`).")
+            shape = (shape,) if isinstance(shape, int) else tuple(shape)
+            batch_shape = (batch_size,) + shape
+        self._batch_shape = tuple(batch_shape)
+        self._dtype = backend.standardize_dtype(dtype) if dtype is not None else backend.floatx()
+        self.sparse = bool(sparse)
+        self.optional = optional
+        if input_tensor is None:
+            input_tensor = SymbolicTensor(self._batch_shape, self._dtype, sparse=self.sparse, name=self.name)
+        Node(self, outputs=input_tensor)
+        self.built = True
+
+    @property
+    def batch_shape(self) -> tuple:
+        return self._batch_shape
+
+    @property
+    def dtype(self) -> str:
+        return self._dtype
+
+    def call(self):
+        return None
+
+    def get_config(self) -> dict:
+        return {"batch_shape": self._batch_shape, "dtype": self._dtype, "sparse": self.sparse,
+                "name": self.name, "optional": self.optional}
+
+
+def Input(shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None, name=None, tensor=None,
+          optional=False):
+    """A symbolic tensor to build a functional model from: ``x = Input(shape=(784,))``."""
+    layer = InputLayer(shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse, batch_shape=batch_shape,
+                       input_tensor=tensor, optional=optional, name=name)
+    return layer.output

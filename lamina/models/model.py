@@ -1,0 +1,65 @@
+"""Model: a layer that groups layers. ``Model(inputs, outputs)`` builds a functional graph; subclasses
+define ``call``. Training (``compile``/``fit``/...) is added on top of this class by ``lamina.training``.
+"""
+
+from __future__ import annotations
+
+from lamina.layers.layer import Layer
+
+
+def _is_functional_signature(args, kwargs) -> bool:
+    return ("inputs" in kwargs and "outputs" in kwargs) or (len(args) == 2 and "outputs" not in kwargs) or (
+        len(args) == 1 and "outputs" in kwargs
+    )
+
+
+class Model(Layer):
+    """A group of layers with training and inference features.
+
+    Two ways to make one:
+        - functional: ``Model(inputs=Input(...), outputs=...)`` (returns a ``Functional`` model);
+        - subclassing: define the layers in ``__init__`` and the forward pass in ``call``.
+    """
+
+    def __new__(cls, *args, **kwargs):
+        if cls is Model and _is_functional_signature(args, kwargs):
+            from lamina.models.functional import Functional  # Functional subclasses Model
+
+            return Functional.__new__(Functional, *args, **kwargs)
+        return super().__new__(cls, *args, **kwargs)
+
+    def __init__(self, *args, **kwargs):
+        if args:
+            raise TypeError(f"{type(self).__name__}.__init__() takes keyword arguments only. Received: {args}")
+        super().__init__(**kwargs)
+
+    @property
+    def layers(self) -> list:
+        return list(self._layers)
+
+    def get_layer(self, name=None, index=None):
+        """The layer with ``name``, or at ``index`` in ``layers``."""
+        if index is not None and name is not None:
+            raise ValueError(f"Provide only a layer name or a layer index. Received: index={index}, name={name}.")
+        if index is not None:
+            if len(self.layers) <= index:
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only has {len(self.layers)} layers."
+                )
+            return self.layers[index]
+        if name is not None:
+            for layer in self.layers:
+                if layer.name == name:
+                    return layer
+            raise ValueError(
+                f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}."
+            )
+        raise ValueError("Provide either a layer name or layer index at `get_layer`.")
+
+    def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
+                layer_range=None):
+        """Print a table of the layers, their output shapes and parameter counts."""
+        from lamina.utils.summary import print_summary
+
+        print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
+                      expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
