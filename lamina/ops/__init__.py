@@ -3,6 +3,9 @@
 Every op runs eagerly on real tensors through the engine and symbolically on symbolic tensors.
 """
 
-from lamina.ops import nn, numpy, operators  # noqa: F401  (operators binds Python operators)
+from lamina.ops import core, linalg, math, nn, numpy, operators  # noqa: F401  (operators binds Python operators)
+from lamina.ops.core import *  # noqa: F401,F403
+from lamina.ops.linalg import *  # noqa: F401,F403
+from lamina.ops.math import *  # noqa: F401,F403
 from lamina.ops.nn import *  # noqa: F401,F403
 from lamina.ops.numpy import *  # noqa: F401,F403

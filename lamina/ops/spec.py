@@ -91,3 +91,8 @@ def float_rule(*args, **kwargs) -> SymbolicTensor:
 def bool_rule(*args, **kwargs) -> SymbolicTensor:
     """Shape rule of a broadcasting elementwise op with a bool result (comparisons, logic, isnan, ...)."""
     return SymbolicTensor(broadcast_shapes(*(shape_of(a) for a in args)), "bool")
+
+
+def float_dtype(*args) -> str:
+    """The promoted dtype of ``args`` made floating: what ops computed in floating point return."""
+    return result_type(promoted_dtype(*args), float)

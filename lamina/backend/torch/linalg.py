@@ -8,26 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from lamina.backend.common.dtypes import result_type
-from lamina.backend.torch.core import get_dtype, to_torch_dtype
-from lamina.backend.torch.numpy import _tensor
-
-
-def _floating(x) -> torch.Tensor:
-    """``x`` as a float (or complex) tensor; other dtypes take their promoted float dtype."""
-    x = _tensor(x)
-    if x.is_floating_point() or x.is_complex():
-        return x
-    return x.to(to_torch_dtype(result_type(get_dtype(x), float)))
-
-
-def _float_pair(a, b):
-    """Both operands of a solve, in one float dtype."""
-    a, b = _floating(a), _floating(b)
-    if a.dtype != b.dtype:
-        dtype = to_torch_dtype(result_type(get_dtype(a), get_dtype(b)))
-        a, b = a.to(dtype), b.to(dtype)
-    return a, b
+from lamina.backend.torch.numpy import _float, _float_pair
 
 
 def _is_vector_rhs(a: torch.Tensor, b: torch.Tensor) -> bool:
@@ -36,37 +17,37 @@ def _is_vector_rhs(a: torch.Tensor, b: torch.Tensor) -> bool:
 
 
 def cholesky(x, upper=False):
-    return torch.linalg.cholesky(_floating(x), upper=upper)
+    return torch.linalg.cholesky(_float(x), upper=upper)
 
 
 def det(x):
-    return torch.linalg.det(_floating(x))
+    return torch.linalg.det(_float(x))
 
 
 def eig(x):
-    return tuple(torch.linalg.eig(_floating(x)))
+    return tuple(torch.linalg.eig(_float(x)))
 
 
 def eigh(x):
-    return tuple(torch.linalg.eigh(_floating(x), UPLO="L"))
+    return tuple(torch.linalg.eigh(_float(x), UPLO="L"))
 
 
 def inv(x):
-    return torch.linalg.inv(_floating(x))
+    return torch.linalg.inv(_float(x))
 
 
 def lu_factor(x):
-    lu, pivots = torch.linalg.lu_factor(_floating(x))
+    lu, pivots = torch.linalg.lu_factor(_float(x))
     # torch numbers pivots from 1 (LAPACK); Keras, NumPy-style, from 0.
     return lu, (pivots - 1).to(torch.int32)
 
 
 def norm(x, ord=None, axis=None, keepdims=False):
-    return torch.linalg.norm(_floating(x), ord=ord, dim=axis, keepdim=keepdims)
+    return torch.linalg.norm(_float(x), ord=ord, dim=axis, keepdim=keepdims)
 
 
 def qr(x, mode="reduced"):
-    return tuple(torch.linalg.qr(_floating(x), mode=mode))
+    return tuple(torch.linalg.qr(_float(x), mode=mode))
 
 
 def solve(a, b):
@@ -89,7 +70,7 @@ def lstsq(a, b, rcond=None):
 
 
 def svd(x, full_matrices=True, compute_uv=True):
-    x = _floating(x)
+    x = _float(x)
     if not compute_uv:
         return torch.linalg.svdvals(x)
     return tuple(torch.linalg.svd(x, full_matrices=full_matrices))

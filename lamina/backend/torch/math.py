@@ -7,14 +7,13 @@ from __future__ import annotations
 
 import torch
 
-from lamina.backend.torch.linalg import _float_pair, _floating
-from lamina.backend.torch.numpy import _tensor
+from lamina.backend.torch.numpy import _float, _float_pair, _tensor
 
 _WINDOWS = {"hann": torch.hann_window, "hamming": torch.hamming_window}
 
 
 def logsumexp(x, axis=None, keepdims=False):
-    x = _floating(x)
+    x = _float(x)
     if axis is None:
         axis = tuple(range(x.ndim))
     return torch.logsumexp(x, dim=axis, keepdim=keepdims)
@@ -72,19 +71,19 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):
 
 
 def erf(x):
-    return torch.erf(_floating(x))
+    return torch.erf(_float(x))
 
 
 def erfinv(x):
-    return torch.erfinv(_floating(x))
+    return torch.erfinv(_float(x))
 
 
 def rsqrt(x):
-    return torch.rsqrt(_floating(x))
+    return torch.rsqrt(_float(x))
 
 
 def logdet(x):
-    return torch.linalg.slogdet(_floating(x))[1]
+    return torch.linalg.slogdet(_float(x))[1]
 
 
 def extract_sequences(x, sequence_length, sequence_stride):
@@ -113,7 +112,7 @@ def ifft2(x):
 
 
 def rfft(x, fft_length=None):
-    return _parts(torch.fft.rfft(_floating(x), n=fft_length, dim=-1))
+    return _parts(torch.fft.rfft(_float(x), n=fft_length, dim=-1))
 
 
 def irfft(x, fft_length=None):
@@ -129,7 +128,7 @@ def _window(window, sequence_length, like: torch.Tensor):
 
 
 def stft(x, sequence_length, sequence_stride, fft_length, window="hann", center=True):
-    x = _floating(x)
+    x = _float(x)
     batch = x.shape[:-1]
     spectrum = torch.stft(
         x.reshape(-1, x.shape[-1]), n_fft=fft_length, hop_length=sequence_stride, win_length=sequence_length,

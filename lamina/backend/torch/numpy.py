@@ -552,10 +552,136 @@ def array(x, dtype=None):
     return convert_to_tensor(x, dtype)
 
 
+def median(x, axis=None, keepdims=False):
+    return quantile(x, 0.5, axis=axis, keepdims=keepdims)
+
+
+def quantile(x, q, axis=None, method="linear", keepdims=False):
+    x = _float(x)
+    q = convert_to_tensor(q, get_dtype(x))
+    if axis is None or not isinstance(axis, int):
+        axes = list(range(x.ndim)) if axis is None else [a % x.ndim for a in axis]
+        kept = [a for a in range(x.ndim) if a not in axes]
+        flat = x.permute(kept + axes).reshape([x.shape[a] for a in kept] + [-1])
+        result = torch.quantile(flat, q, dim=-1, interpolation=method)
+        if keepdims:
+            shape = [1 if a in axes else x.shape[a] for a in range(x.ndim)]
+            result = result.reshape(tuple(q.shape) + tuple(shape))
+        return result
+    return torch.quantile(x, q, dim=axis, keepdim=keepdims, interpolation=method)
+
+
+def average(x, axis=None, weights=None):
+    if weights is None:
+        return mean(x, axis=axis)
+    x, weights = _float_pair(x, weights)
+    if weights.ndim == 1 and x.ndim > 1 and axis is not None:
+        shape = [1] * x.ndim
+        shape[axis] = -1
+        weights = weights.reshape(shape)
+    dims = _dims(x, axis)
+    return torch.sum(x * weights, dim=dims) / torch.sum(weights.expand_as(x), dim=dims)
+
+
 # -- linear algebra -------------------------------------------------------------------------------
 def matmul(x1, x2):
     x1, x2 = _operands(x1, x2)
     return torch.matmul(x1, x2)
+
+
+def tensordot(x1, x2, axes=2):
+    x1, x2 = _pair(x1, x2)
+    if not isinstance(axes, int):
+        axes = [[a] if isinstance(a, int) else list(a) for a in axes]
+    return torch.tensordot(x1, x2, dims=axes)
+
+
+def dot(x1, x2):
+    x1, x2 = _pair(x1, x2)
+    if x1.ndim == 0 or x2.ndim == 0:
+        return x1 * x2
+    return torch.tensordot(x1, x2, dims=([x1.ndim - 1], [0 if x2.ndim == 1 else x2.ndim - 2]))
+
+
+def inner(x1, x2):
+    x1, x2 = _pair(x1, x2)
+    if x1.ndim == 0 or x2.ndim == 0:
+        return x1 * x2
+    return torch.tensordot(x1, x2, dims=([x1.ndim - 1], [x2.ndim - 1]))
+
+
+def outer(x1, x2):
+    x1, x2 = _pair(x1, x2)
+    return torch.outer(x1.reshape(-1), x2.reshape(-1))
+
+
+def vdot(x1, x2):
+    x1, x2 = _pair(x1, x2)
+    return torch.tensordot(x1.conj().reshape(-1), x2.reshape(-1), dims=1)
+
+
+def kron(x1, x2):
+    return torch.kron(*_pair(x1, x2))
+
+
+def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
+    if axis is not None:
+        axisa = axisb = axisc = axis
+    x1, x2 = _pair(x1, x2)
+    x1, x2 = torch.movedim(x1, axisa, -1), torch.movedim(x2, axisb, -1)
+    planar = x1.shape[-1] == 2 and x2.shape[-1] == 2
+    x1, x2 = (torch.nn.functional.pad(v, (0, 1)) if v.shape[-1] == 2 else v for v in (x1, x2))
+    x1, x2 = torch.broadcast_tensors(x1, x2)
+    result = torch.linalg.cross(x1, x2, dim=-1)
+    return result[..., 2] if planar else torch.movedim(result, -1, axisc)
+
+
+def einsum(subscripts, *operands, **kwargs):
+    return torch.einsum(subscripts, *_promote_all(operands))
+
+
+def diagonal(x, offset=0, axis1=0, axis2=1):
+    return torch.diagonal(_tensor(x), offset=offset, dim1=axis1, dim2=axis2)
+
+
+def trace(x, offset=0, axis1=0, axis2=1):
+    x = _tensor(x)
+    dtype = get_dtype(x)
+    if dtype not in ("int64", "uint32", "uint64"):
+        dtype = result_type(dtype, "int32")
+    return torch.sum(torch.diagonal(x, offset=offset, dim1=axis1, dim2=axis2), dim=-1, dtype=to_torch_dtype(dtype))
+
+
+def diag(x, k=0):
+    return torch.diag(_tensor(x), k)
+
+
+def diagflat(x, k=0):
+    return torch.diagflat(_tensor(x), k)
+
+
+def tril(x, k=0):
+    return torch.tril(_tensor(x), k)
+
+
+def triu(x, k=0):
+    return torch.triu(_tensor(x), k)
+
+
+def correlate(x1, x2, mode="valid"):
+    x1, x2 = _float_pair(x1, x2)
+    swapped = x2.shape[0] > x1.shape[0]
+    if swapped:
+        x1, x2 = x2, x1
+    n, m = x1.shape[0], x2.shape[0]
+    padding = {"valid": 0, "same": m // 2, "full": m - 1}
+    if mode not in padding:
+        raise ValueError(f"`correlate`: `mode` must be one of valid, same, full. Received: mode={mode!r}")
+    left = padding[mode]
+    right = {"valid": 0, "same": m - 1 - m // 2, "full": m - 1}[mode]
+    signal = torch.nn.functional.pad(x1, (left, right))
+    result = torch.nn.functional.conv1d(signal[None, None], x2.conj()[None, None])[0, 0]
+    return result.flip(0) if swapped else result
 
 
 # -- shape manipulation ---------------------------------------------------------------------------
@@ -574,3 +700,239 @@ def transpose(x, axes=None):
 
 def concatenate(xs, axis=0):
     return torch.cat(_promote_all(xs), dim=axis)
+
+
+def append(x1, x2, axis=None):
+    x1, x2 = _pair(x1, x2)
+    if axis is None:
+        return torch.cat([x1.reshape(-1), x2.reshape(-1)])
+    return torch.cat([x1, x2], dim=axis)
+
+
+def stack(x, axis=0):
+    return torch.stack(_promote_all(x), dim=axis)
+
+
+def hstack(xs):
+    return torch.hstack(_promote_all(xs))
+
+
+def vstack(xs):
+    return torch.vstack(_promote_all(xs))
+
+
+def expand_dims(x, axis):
+    x = _tensor(x)
+    axes = [axis] if isinstance(axis, int) else list(axis)
+    rank = x.ndim + len(axes)
+    for a in sorted(a % rank for a in axes):
+        x = x.unsqueeze(a)
+    return x
+
+
+def squeeze(x, axis=None):
+    x = _tensor(x)
+    if axis is None:
+        return torch.squeeze(x)
+    axes = (axis,) if isinstance(axis, int) else tuple(axis)
+    for a in axes:
+        if x.shape[a] != 1:
+            raise ValueError(f"`squeeze`: cannot squeeze axis {a} of size {x.shape[a]}. Received shape {tuple(x.shape)}.")
+    return torch.squeeze(x, dim=axes)
+
+
+def ravel(x):
+    return torch.ravel(_tensor(x))
+
+
+def swapaxes(x, axis1, axis2):
+    return torch.swapaxes(_tensor(x), axis1, axis2)
+
+
+def moveaxis(x, source, destination):
+    return torch.movedim(_tensor(x), source, destination)
+
+
+def broadcast_to(x, shape):
+    return torch.broadcast_to(_tensor(x), (shape,) if isinstance(shape, int) else tuple(shape))
+
+
+def flip(x, axis=None):
+    x = _tensor(x)
+    return torch.flip(x, dims=_dims(x, axis) if not isinstance(axis, int) else (axis,))
+
+
+def roll(x, shift, axis=None):
+    return torch.roll(_tensor(x), shifts=shift, dims=axis)
+
+
+def rot90(array, k=1, axes=(0, 1)):
+    return torch.rot90(_tensor(array), k, dims=list(axes))
+
+
+def tile(x, repeats):
+    return torch.tile(_tensor(x), (repeats,) if isinstance(repeats, int) else tuple(repeats))
+
+
+def repeat(x, repeats, axis=None):
+    if not isinstance(repeats, int):
+        repeats = _tensor(repeats)
+    return torch.repeat_interleave(_tensor(x), repeats, dim=axis)
+
+
+def _pad_index(size, before, after, mode):
+    """Source positions (a NumPy vector) that fill one padded axis in the non-constant modes."""
+    positions = np.arange(-before, size + after)
+    if mode == "edge":
+        return np.clip(positions, 0, size - 1)
+    if mode == "wrap":
+        return positions % size
+    if mode == "reflect":
+        if size == 1:
+            return np.zeros_like(positions)
+        period = positions % (2 * size - 2)
+        return np.where(period < size, period, 2 * size - 2 - period)
+    period = positions % (2 * size)
+    return np.where(period < size, period, 2 * size - 1 - period)
+
+
+def pad(x, pad_width, mode="constant", constant_values=0):
+    """Pad with ``pad_width`` (one (before, after) pair per axis)."""
+    x = _tensor(x)
+    if mode == "constant":
+        flat = [p for pair in reversed(pad_width) for p in pair]
+        return torch.nn.functional.pad(x, flat, value=constant_values)
+    for axis, (before, after) in enumerate(pad_width):
+        if before or after:
+            index = torch.as_tensor(_pad_index(x.shape[axis], before, after, mode), device=x.device)
+            x = torch.index_select(x, axis, index)
+    return x
+
+
+def split(x, indices_or_sections, axis=0):
+    x = _tensor(x)
+    if isinstance(indices_or_sections, int) and x.shape[axis] % indices_or_sections:
+        raise ValueError(
+            f"`split`: a dimension of size {x.shape[axis]} does not split into {indices_or_sections} equal parts."
+        )
+    return array_split(x, indices_or_sections, axis)
+
+
+def array_split(x, indices_or_sections, axis=0):
+    sections = indices_or_sections if isinstance(indices_or_sections, int) else list(indices_or_sections)
+    return list(torch.tensor_split(_tensor(x), sections, dim=axis))
+
+
+def meshgrid(*x, indexing="xy"):
+    return list(torch.meshgrid(*(_tensor(t).reshape(-1) for t in x), indexing=indexing))
+
+
+# -- indexing, sorting, searching -----------------------------------------------------------------
+def _indices(indices):
+    indices = _tensor(indices)
+    return indices if not indices.is_floating_point() else indices.to(torch.int64)
+
+
+def take(x, indices, axis=None):
+    x, indices = _tensor(x), _indices(indices)
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    return x[(slice(None),) * (axis % x.ndim) + (indices,)]
+
+
+def take_along_axis(x, indices, axis=None):
+    x, indices = _tensor(x), _indices(indices).to(torch.int64)
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    indices = torch.where(indices < 0, indices + x.shape[axis], indices)
+    return torch.take_along_dim(x, indices, dim=axis)
+
+
+def sort(x, axis=-1):
+    x = _tensor(x)
+    if axis is None:
+        x, axis = x.reshape(-1), -1
+    return torch.sort(x, dim=axis, stable=True).values
+
+
+def argsort(x, axis=-1):
+    x = _tensor(x)
+    if axis is None:
+        x, axis = x.reshape(-1), -1
+    return _index(torch.argsort(x, dim=axis, stable=True))
+
+
+def argpartition(x, kth, axis=-1):
+    """A full stable argsort: a valid partition for every ``kth``."""
+    return argsort(x, axis)
+
+
+def _cumulative(torch_fn):
+    def cumulative(x, axis=None, dtype=None):
+        x = _tensor(x)
+        if axis is None:
+            x, axis = x.reshape(-1), 0
+        return torch_fn(x, dim=axis, dtype=_accumulator_dtype(x) if dtype is None else to_torch_dtype(dtype))
+    return cumulative
+
+
+cumsum = _cumulative(torch.cumsum)
+cumprod = _cumulative(torch.cumprod)
+
+
+def diff(a, n=1, axis=-1):
+    return torch.diff(_tensor(a), n=n, dim=axis)
+
+
+def searchsorted(sorted_sequence, values, side="left"):
+    sorted_sequence, values = _pair(sorted_sequence, values)
+    if sorted_sequence.ndim != 1:
+        raise ValueError(f"`searchsorted`: `sorted_sequence` must be 1-D. Received shape {tuple(sorted_sequence.shape)}.")
+    return _index(torch.searchsorted(sorted_sequence, values, side=side))
+
+
+def digitize(x, bins):
+    x, bins = _pair(x, bins)
+    return _index(torch.bucketize(x, bins, right=True))
+
+
+def bincount(x, weights=None, minlength=0, sparse=False):
+    x = _tensor(x).to(torch.int64)
+    if weights is not None:
+        dtype = to_torch_dtype(result_type(get_dtype(x.to(torch.int32)), get_dtype(weights)))
+        weights = convert_to_tensor(weights).to(dtype)
+    if x.ndim == 1:
+        result = torch.bincount(x, weights=weights, minlength=minlength)
+        return result.to(torch.int32) if weights is None else result.to(weights.dtype)
+    length = builtins.max(minlength, int(x.max()) + 1 if x.numel() else 0)
+    source = torch.ones_like(x, dtype=torch.int32) if weights is None else weights
+    result = torch.zeros((x.shape[0], length), dtype=source.dtype, device=x.device)
+    return result.scatter_add_(1, x, source)
+
+
+def nonzero(x):
+    return tuple(_index(i) for i in torch.nonzero(_tensor(x), as_tuple=True))
+
+
+def unravel_index(indices, shape):
+    indices = _tensor(indices)
+    coords = []
+    for dim in reversed(shape):
+        coords.append(torch.remainder(indices, dim))
+        indices = torch.floor_divide(indices, dim)
+    return tuple(reversed(coords))
+
+
+def select(condlist, choicelist, default=0):
+    result = default
+    for condition, choice in zip(reversed(condlist), reversed(choicelist)):
+        result = where(condition, choice, result)
+    return _tensor(result) if not isinstance(result, _Tensor) else result
+
+
+def size(x):
+    return torch.tensor(_math.prod(_tensor(x).shape), dtype=torch.int32, device=DEVICE)
+
+
+def get_item(x, key):
+    return _tensor(x)[key]

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Create (or reuse) .venv with lamina installed in editable mode, the pinned CPU torch and test tools.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PYTHON="${PYTHON:-python3}"
+if [ ! -x .venv/bin/python ]; then
+  "$PYTHON" -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet "torch==2.13.0"
+.venv/bin/python -m pip install --quiet -e ".[torch,test]"
