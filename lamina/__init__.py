@@ -1,5 +1,32 @@
-"""lamina: a deep-learning library in the Keras tradition, on PyTorch and JAX."""
+"""lamina: a deep-learning library in the Keras tradition, on PyTorch and JAX.
 
-from lamina import backend, config, initializers, ops, random, tree, utils
+``import lamina as keras`` offers Keras 3's top-level names: ``keras.Input``, ``keras.Model``,
+``keras.Sequential``, ``keras.layers``, ``keras.ops``, ...
+"""
+
+from lamina import (  # noqa: F401
+    activations,
+    backend,
+    config,
+    constraints,
+    dtype_policies,
+    initializers,
+    layers,
+    models,
+    ops,
+    random,
+    regularizers,
+    saving,
+    tree,
+    utils,
+)
+from lamina.backend import KerasTensor, StatelessScope, Variable, name_scope  # noqa: F401
+from lamina.dtype_policies import DTypePolicy  # noqa: F401
+from lamina.layers import Input, InputSpec, Layer  # noqa: F401
+from lamina.models import Model, Sequential  # noqa: F401
 
 __version__ = "0.1.0"
+
+
+def version() -> str:
+    return __version__

@@ -24,7 +24,8 @@ def _only_on_marked_engines(request):
 @pytest.fixture
 def engine():
     """The running engine's name; also resets global state a test may change."""
-    lamina.utils.set_random_seed(1337) if hasattr(lamina, "utils") and hasattr(lamina.utils, "set_random_seed") else None
+    lamina.backend.clear_session()
+    lamina.utils.set_random_seed(1337)
     yield lamina.backend.backend()
     lamina.config.set_floatx("float32")
     lamina.config.set_image_data_format("channels_last")

@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 
 from lamina import config
-from lamina.backend.common import dtypes
+from lamina.backend.common import dtypes, naming
 from lamina.backend.common.dtypes import result_type, standardize_dtype
 from lamina.backend.common.scopes import StatelessScope, name_scope
 from lamina.backend.common.symbolic import KerasHistory, SymbolicTensor, is_symbolic
@@ -48,6 +48,11 @@ set_image_data_format = config.set_image_data_format
 KerasTensor = SymbolicTensor
 
 
+def clear_session() -> None:
+    """Forget the names handed out so far, so new layers are named ``dense``, ``dense_1``, ... again."""
+    naming.reset_names()
+
+
 def backend() -> str:
     """The name of the running engine."""
     return core.NAME
@@ -70,5 +75,5 @@ __all__ = [
     "LayerBase", "convert_to_tensor", "convert_to_numpy", "is_tensor", "backend", "floatx", "epsilon",
     "image_data_format", "set_floatx", "set_epsilon", "set_image_data_format", "result_type",
     "standardize_dtype", "StatelessScope", "name_scope", "KerasHistory", "SymbolicTensor", "KerasTensor",
-    "is_symbolic", "is_keras_tensor", "is_float_dtype", "is_int_dtype",
+    "is_symbolic", "is_keras_tensor", "is_float_dtype", "is_int_dtype", "clear_session",
 ]

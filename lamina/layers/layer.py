@@ -15,28 +15,20 @@ import inspect
 import math
 
 from lamina import backend, constraints, dtype_policies, initializers, regularizers, tree
+from lamina.backend.common import naming
 from lamina.backend.common.masking import get_mask, set_mask
 from lamina.backend.common.scopes import name_scope
 from lamina.backend.common.symbolic import SymbolicTensor, any_symbolic
 from lamina.layers import call_context
 from lamina.layers.input_spec import assert_input_compatibility
+from lamina.layers.shapes import as_shape_structure, is_shape, map_shapes, shapes_of
 from lamina.ops.node import Node
 from lamina.ops.operation import Operation, no_graph_recording, recording
-from lamina.utils import naming
 
 _Tensor = backend.Tensor
 _call_state = call_context.state
 _BASE_KWARGS = ("input_shape", "input_dim", "batch_size", "batch_input_shape")
 _JSON_TYPES = (bool, int, float, str, type(None))
-
-
-def _is_shape(value) -> bool:
-    """True for one shape (a tuple/list of ints and None), False for a structure of shapes."""
-    return isinstance(value, (tuple, list)) and all(d is None or isinstance(d, int) for d in value)
-
-
-def _shapes_of(structure):
-    return tree.map_structure(lambda x: tuple(x.shape) if hasattr(x, "shape") else x, structure)
 
 
 def _json_ready(value) -> bool:
@@ -279,9 +271,9 @@ class Layer(backend.LayerBase, Operation):
         if config and not self.built:
             shape = config.get("input_shape")
             if shape is not None:
-                self.build(_as_shape_structure(shape))
+                self.build(as_shape_structure(shape))
             else:
-                self.build(**{k: _as_shape_structure(v) for k, v in config.get("shapes_dict", {}).items()})
+                self.build(**{k: as_shape_structure(v) for k, v in config.get("shapes_dict", {}).items()})
 
     def get_build_config(self):
         if self._build_shapes is None:
@@ -294,7 +286,7 @@ class Layer(backend.LayerBase, Operation):
         if not args:
             self.build()
             return
-        self.build(_shapes_of(args[0]))
+        self.build(shapes_of(args[0]))
 
     def _after_build(self, input_shape):
         self.built = True
@@ -377,8 +369,9 @@ class Layer(backend.LayerBase, Operation):
             spec_kwargs["mask"] = previous_mask
         if not self._call_has_training:
             spec_kwargs.pop("training", None)
+        spec_args = (self._autocast_symbolic(args[0]),) + args[1:] if args else args
         with no_graph_recording(), call_context.enter(kwargs.get("training")):
-            spec = self.compute_output_spec(*args, **spec_kwargs)
+            spec = self.compute_output_spec(*spec_args, **spec_kwargs)
         outputs = tree.map_structure(
             lambda s: SymbolicTensor(s.shape, s.dtype, sparse=getattr(s, "sparse", False)), spec
         )
@@ -407,6 +400,20 @@ class Layer(backend.LayerBase, Operation):
 
         return tree.map_structure(convert, inputs)
 
+    def _autocast_symbolic(self, inputs):
+        """Symbolic stand-ins for ``inputs`` with float dtypes set to the compute dtype, as eager calls cast."""
+        compute_dtype = self._dtype_policy.compute_dtype
+
+        def cast(x):
+            if not (self.autocast and isinstance(x, SymbolicTensor) and backend.is_float_dtype(x.dtype)
+                    and x.dtype != compute_dtype):
+                return x
+            stand_in = SymbolicTensor(x.shape, compute_dtype, sparse=x.sparse)
+            set_mask(stand_in, get_mask(x))
+            return stand_in
+
+        return tree.map_structure(cast, inputs)
+
     def _attach_output_mask(self, inputs, outputs, previous_mask):
         mask = self.compute_mask(inputs, previous_mask)
         if mask is None:
@@ -424,18 +431,17 @@ class Layer(backend.LayerBase, Operation):
         """Symbolic outputs: from ``compute_output_shape`` when a layer defines it, else by running
         ``call`` on the symbolic inputs (every op knows its output shape)."""
         if type(self).compute_output_shape is not Layer.compute_output_shape:
-            shapes = self.compute_output_shape(_shapes_of(args[0]) if args else None)
+            shapes = self.compute_output_shape(shapes_of(args[0]) if args else None)
             dtype = self._dtype_policy.compute_dtype
-            if _is_shape(shapes):
+            if is_shape(shapes):
                 return SymbolicTensor(shapes, dtype)
-            return tree.map_structure(lambda s: SymbolicTensor(s, dtype), _as_shape_structure(shapes))
+            return map_shapes(lambda s: SymbolicTensor(s, dtype), shapes)
         return self.call(*args, **kwargs)
 
     def compute_output_shape(self, input_shape):
         """Output shape(s) for ``input_shape``; by default worked out by a symbolic run of ``call``."""
-        inputs = tree.map_structure(
-            lambda s: SymbolicTensor(s, self._dtype_policy.compute_dtype), _as_shape_structure(input_shape)
-        )
+        inputs = map_shapes(lambda s: SymbolicTensor(s, self._dtype_policy.compute_dtype), input_shape)
+        self._maybe_build((inputs,), {})
         with no_graph_recording():
             outputs = self.compute_output_spec(inputs)
         return tree.map_structure(lambda t: t.shape, outputs)
@@ -528,17 +534,6 @@ def _wrap_build(build):
 
 
 Layer.build = _wrap_build(Layer.build)
-
-
-def _as_shape_structure(shape):
-    """Shapes read from configs come back as lists; turn each shape into a tuple."""
-    if _is_shape(shape):
-        return tuple(shape)
-    if isinstance(shape, dict):
-        return {k: _as_shape_structure(v) for k, v in shape.items()}
-    if isinstance(shape, (list, tuple)):
-        return [_as_shape_structure(s) for s in shape]
-    return shape
 
 
 def _input_shape_from_kwargs(kwargs):

@@ -101,6 +101,7 @@ class Functional(Model):
                 raise ValueError(f"All `outputs` of a functional Model must be symbolic tensors. Received: {tensor}")
         nodes = _topological_nodes(self.outputs)
         self._check_connected(nodes)
+        self._nodes = nodes
         self._plan = [_Step(node) for node in nodes if not node.is_input]
         layers = []
         for node in nodes:

@@ -11,7 +11,14 @@ import math as _math
 from lamina import backend
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.ops.op import op
-from lamina.ops.spec import broadcast_shapes, canonical_axis, float_dtype, reduce_shape, shape_of
+from lamina.ops.spec import (
+    broadcast_shapes,
+    canonical_axis,
+    float_dtype,
+    matrix_shape,
+    reduce_shape,
+    shape_of,
+)
 
 _la = backend.linalg
 
@@ -24,22 +31,11 @@ _COMPLEX_OF = {"float16": "complex64", "bfloat16": "complex64", "float32": "comp
 _REAL_OF = {"complex64": "float32", "complex128": "float64"}
 
 
-def _matrix_shape(x, op_name: str, square: bool = False) -> tuple:
-    """The static shape of ``x``, checked to be a (batch of) matrices, square ones when asked."""
-    shape = shape_of(x)
-    if len(shape) < 2:
-        raise ValueError(f"`{op_name}` expects a tensor of rank >= 2 (..., M, N). Received shape {shape}.")
-    m, n = shape[-2:]
-    if square and m is not None and n is not None and m != n:
-        raise ValueError(f"`{op_name}` expects square matrices (..., M, M). Received shape {shape}.")
-    return shape
-
-
 def _square_rule(op_name: str):
     """Rule of an op mapping square matrices to same-shaped matrices (cholesky, inv)."""
 
     def rule(x, *args, **kwargs):
-        return SymbolicTensor(_matrix_shape(x, op_name, square=True), float_dtype(x))
+        return SymbolicTensor(matrix_shape(x, op_name, square=True), float_dtype(x))
 
     return rule
 
@@ -52,7 +48,7 @@ def cholesky(x, upper: bool = False):
 
 
 def _det_rule(x):
-    return SymbolicTensor(_matrix_shape(x, "det", square=True)[:-2], float_dtype(x))
+    return SymbolicTensor(matrix_shape(x, "det", square=True)[:-2], float_dtype(x))
 
 
 @op(_det_rule)
@@ -62,7 +58,7 @@ def det(x):
 
 
 def _eig_rule(x):
-    shape = _matrix_shape(x, "eig", square=True)
+    shape = matrix_shape(x, "eig", square=True)
     dtype = _COMPLEX_OF.get(float_dtype(x), float_dtype(x))
     return SymbolicTensor(shape[:-1], dtype), SymbolicTensor(shape, dtype)
 
@@ -74,7 +70,7 @@ def eig(x):
 
 
 def _eigh_rule(x):
-    shape = _matrix_shape(x, "eigh", square=True)
+    shape = matrix_shape(x, "eigh", square=True)
     dtype = float_dtype(x)
     return SymbolicTensor(shape[:-1], _REAL_OF.get(dtype, dtype)), SymbolicTensor(shape, dtype)
 
@@ -92,7 +88,7 @@ def inv(x):
 
 
 def _lu_factor_rule(x):
-    shape = _matrix_shape(x, "lu_factor")
+    shape = matrix_shape(x, "lu_factor")
     k = None if None in shape[-2:] else min(shape[-2:])
     return SymbolicTensor(shape, float_dtype(x)), SymbolicTensor(shape[:-2] + (k,), "int32")
 
@@ -132,7 +128,8 @@ def _norm_axes(shape, ord, axis) -> tuple:
 def _norm_rule(x, ord=None, axis=None, keepdims=False):
     shape = shape_of(x)
     dtype = float_dtype(x)
-    return SymbolicTensor(reduce_shape(shape, _norm_axes(shape, ord, axis), keepdims, "norm"), _REAL_OF.get(dtype, dtype))
+    out = reduce_shape(shape, _norm_axes(shape, ord, axis), keepdims, "norm")
+    return SymbolicTensor(out, _REAL_OF.get(dtype, dtype))
 
 
 @op(_norm_rule)
@@ -147,12 +144,14 @@ def norm(x, ord=None, axis=None, keepdims: bool = False):
 
 def _check_qr_mode(mode):
     if mode not in ("reduced", "complete"):
-        raise ValueError(f"`qr`: invalid value for argument `mode`. Expected 'reduced' or 'complete'. Received: mode={mode!r}")
+        raise ValueError(
+            f"`qr`: invalid value for argument `mode`. Expected 'reduced' or 'complete'. Received: mode={mode!r}"
+        )
 
 
 def _qr_rule(x, mode="reduced"):
     _check_qr_mode(mode)
-    shape = _matrix_shape(x, "qr")
+    shape = matrix_shape(x, "qr")
     m, n = shape[-2:]
     k = m if mode == "complete" else (None if None in (m, n) else min(m, n))
     dtype = float_dtype(x)
@@ -168,7 +167,7 @@ def qr(x, mode: str = "reduced"):
 
 
 def _svd_rule(x, full_matrices=True, compute_uv=True):
-    shape = _matrix_shape(x, "svd")
+    shape = matrix_shape(x, "svd")
     batch, (m, n) = shape[:-2], shape[-2:]
     k = None if None in (m, n) else min(m, n)
     dtype = float_dtype(x)
@@ -189,7 +188,7 @@ def svd(x, full_matrices: bool = True, compute_uv: bool = True):
 # -- systems of equations --------------------------------------------------------------------------
 def _solve_shape(a, b, op_name: str) -> tuple:
     """Result shape of ``a x = b``: ``b`` is a (batch of) vector(s) when its rank is 1 or rank(a) - 1."""
-    a_shape, b_shape = _matrix_shape(a, op_name, square=True), shape_of(b)
+    a_shape, b_shape = matrix_shape(a, op_name, square=True), shape_of(b)
     vector = len(b_shape) in (1, len(a_shape) - 1)
     rows = b_shape[-1] if vector else (b_shape[-2] if len(b_shape) >= 2 else None)
     m = a_shape[-1]
@@ -226,9 +225,13 @@ def solve_triangular(a, b, lower: bool = False):
 def _lstsq_rule(a, b, rcond=None):
     a_shape, b_shape = shape_of(a), shape_of(b)
     if len(a_shape) != 2 or len(b_shape) not in (1, 2):
-        raise ValueError(f"`lstsq` expects `a` of rank 2 and `b` of rank 1 or 2. Received shapes a={a_shape}, b={b_shape}.")
+        raise ValueError(
+            f"`lstsq` expects `a` of rank 2 and `b` of rank 1 or 2. Received shapes a={a_shape}, b={b_shape}."
+        )
     if None not in (a_shape[0], b_shape[0]) and a_shape[0] != b_shape[0]:
-        raise ValueError(f"`lstsq`: `a` and `b` must have the same number of rows. Received shapes a={a_shape}, b={b_shape}.")
+        raise ValueError(
+            f"`lstsq`: `a` and `b` must have the same number of rows. Received shapes a={a_shape}, b={b_shape}."
+        )
     return SymbolicTensor((a_shape[1],) + b_shape[1:], float_dtype(a, b))
 
 

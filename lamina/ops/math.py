@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from lamina import backend
 from lamina.backend.common.symbolic import SymbolicTensor
-from lamina.ops.linalg import _matrix_shape, qr, solve
+from lamina.ops.linalg import qr, solve
 from lamina.ops.op import op
-from lamina.ops.spec import dtype_of, float_dtype, float_rule, reduce_shape, shape_of
+from lamina.ops.spec import dtype_of, float_dtype, float_rule, matrix_shape, reduce_shape, shape_of
 
 _math = backend.math
 
@@ -114,7 +114,7 @@ def rsqrt(x):
 
 
 def _logdet_rule(x):
-    return SymbolicTensor(_matrix_shape(x, "logdet", square=True)[:-2], float_dtype(x))
+    return SymbolicTensor(matrix_shape(x, "logdet", square=True)[:-2], float_dtype(x))
 
 
 @op(_logdet_rule)
@@ -221,7 +221,9 @@ def irfft(x, fft_length: int | None = None):
 
 def _check_stft_args(op_name, sequence_length, fft_length, window):
     if isinstance(window, str) and window not in _WINDOWS:
-        raise ValueError(f"`{op_name}`: invalid window. Expected one of {_WINDOWS}, a tensor or None. Received: window={window!r}")
+        raise ValueError(
+            f"`{op_name}`: invalid window. Expected one of {_WINDOWS}, a tensor or None. Received: window={window!r}"
+        )
     if sequence_length > fft_length:
         raise ValueError(
             f"`{op_name}`: `sequence_length` must not exceed `fft_length`. Received: "

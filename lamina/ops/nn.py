@@ -11,7 +11,9 @@ from lamina import backend, config
 from lamina.backend.common.dtypes import result_type
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.ops.op import op
-from lamina.ops.spec import canonical_axis, dtype_of, promoted_dtype, reduce_shape, same_rule, shape_of
+from lamina.ops.spec import (
+    canonical_axis, dtype_of, float_rule, promoted_dtype, reduce_shape, same_rule, shape_of,
+)
 
 _nn = backend.nn
 
@@ -21,18 +23,13 @@ __all__ = [
     "hard_tanh", "hard_shrink", "soft_shrink", "tanh_shrink", "squareplus", "sparse_plus", "threshold",
     "mish", "softmax", "log_softmax", "sparsemax", "conv", "conv_transpose", "depthwise_conv",
     "separable_conv", "max_pool", "average_pool", "one_hot", "multi_hot", "moments", "batch_normalization",
-    "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy",
+    "binary_crossentropy", "categorical_crossentropy", "sparse_categorical_crossentropy", "ctc_loss",
 ]
 
 
 def _float_dtype(x) -> str:
     """The dtype of a float-valued op on ``x``: floats keep theirs, bools and ints become floatx."""
     return result_type(dtype_of(x), float)
-
-
-def _float_rule(x, *args, **kwargs) -> SymbolicTensor:
-    """Shape rule of an elementwise activation: the input's shape, in a float dtype."""
-    return SymbolicTensor(shape_of(x), _float_dtype(x))
 
 
 # -- elementwise activations ----------------------------------------------------------------------
@@ -42,37 +39,37 @@ def relu(x):
     return _nn.relu(x)
 
 
-@op(_float_rule)
+@op(float_rule)
 def relu6(x):
     """ReLU capped at 6: ``clip(x, 0, 6)``."""
     return _nn.relu6(x)
 
 
-@op(_float_rule)
+@op(float_rule)
 def sigmoid(x):
     """Logistic sigmoid: ``1 / (1 + exp(-x))``."""
     return _nn.sigmoid(x)
 
 
-@op(_float_rule)
+@op(float_rule)
 def sparse_sigmoid(x):
     """Piecewise-linear sigmoid: ``clip((x + 1) / 2, 0, 1)``."""
     return _nn.sparse_sigmoid(x)
 
 
-@op(_float_rule)
+@op(float_rule)
 def softplus(x):
     """Softplus: ``log(1 + exp(x))``."""
     return _nn.softplus(x)
 
 
-@op(_float_rule)
+@op(float_rule)
 def softsign(x):
     """Softsign: ``x / (1 + |x|)``."""
     return _nn.softsign(x)
 
 
-@op(_float_rule)
+@op(float_rule)
 def silu(x):
     """Sigmoid linear unit (swish): ``x * sigmoid(x)``."""
     return _nn.silu(x)
@@ -81,25 +78,25 @@ def silu(x):
 swish = silu
 
 
-@op(_float_rule)
+@op(float_rule)
 def log_sigmoid(x):
     """Logarithm of the sigmoid, computed stably: ``-softplus(-x)``."""
     return _nn.log_sigmoid(x)
 
 
-@op(_float_rule)
+@op(float_rule)
 def leaky_relu(x, negative_slope=0.2):
     """Leaky ReLU: ``x`` for ``x >= 0``, ``negative_slope * x`` otherwise."""
     return _nn.leaky_relu(x, negative_slope)
 
 
-@op(_float_rule)
+@op(float_rule)
 def hard_sigmoid(x):
     """Piecewise-linear sigmoid: ``clip(x / 6 + 0.5, 0, 1)``."""
     return _nn.hard_sigmoid(x)
 
 
-@op(_float_rule)
+@op(float_rule)
 def hard_silu(x):
     """Hard swish: ``x * hard_sigmoid(x)``."""
     return _nn.hard_silu(x)
@@ -108,73 +105,73 @@ def hard_silu(x):
 hard_swish = hard_silu
 
 
-@op(_float_rule)
+@op(float_rule)
 def elu(x, alpha=1.0):
     """Exponential linear unit: ``x`` for ``x > 0``, ``alpha * (exp(x) - 1)`` otherwise."""
     return _nn.elu(x, alpha)
 
 
-@op(_float_rule)
+@op(float_rule)
 def selu(x):
     """Scaled ELU with the self-normalising constants (alpha ~1.6733, scale ~1.0507)."""
     return _nn.selu(x)
 
 
-@op(_float_rule)
+@op(float_rule)
 def gelu(x, approximate=True):
     """Gaussian error linear unit ``x * Phi(x)``; ``approximate`` uses the tanh formula."""
     return _nn.gelu(x, approximate)
 
 
-@op(_float_rule)
+@op(float_rule)
 def celu(x, alpha=1.0):
     """Continuously differentiable ELU: ``max(x, 0) + min(0, alpha * (exp(x / alpha) - 1))``."""
     return _nn.celu(x, alpha)
 
 
-@op(_float_rule)
+@op(float_rule)
 def hard_tanh(x):
     """``clip(x, -1, 1)``."""
     return _nn.hard_tanh(x)
 
 
-@op(_float_rule)
+@op(float_rule)
 def hard_shrink(x, threshold=0.5):
     """``x`` where ``|x| > threshold``, 0 elsewhere."""
     return _nn.hard_shrink(x, threshold)
 
 
-@op(_float_rule)
+@op(float_rule)
 def soft_shrink(x, threshold=0.5):
     """``x`` moved ``threshold`` towards zero, 0 where ``|x| <= threshold``."""
     return _nn.soft_shrink(x, threshold)
 
 
-@op(_float_rule)
+@op(float_rule)
 def tanh_shrink(x):
     """``x - tanh(x)``."""
     return _nn.tanh_shrink(x)
 
 
-@op(_float_rule)
+@op(float_rule)
 def squareplus(x, b=4):
     """Smooth ReLU ``(x + sqrt(x**2 + b)) / 2``."""
     return _nn.squareplus(x, b)
 
 
-@op(_float_rule)
+@op(float_rule)
 def sparse_plus(x):
     """0 for ``x <= -1``, ``(x + 1)**2 / 4`` between, ``x`` for ``x >= 1``."""
     return _nn.sparse_plus(x)
 
 
-@op(_float_rule)
+@op(float_rule)
 def threshold(x, threshold, default_value):
     """``x`` where ``x > threshold``, ``default_value`` elsewhere."""
     return _nn.threshold(x, threshold, default_value)
 
 
-@op(_float_rule)
+@op(float_rule)
 def mish(x):
     """Mish: ``x * tanh(softplus(x))``."""
     return _nn.mish(x)
@@ -561,3 +558,19 @@ def _sparse_categorical_crossentropy_rule(target, output, from_logits=False, axi
 def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     """Cross-entropy of integer class labels against probabilities (or logits) along ``axis``."""
     return _nn.sparse_categorical_crossentropy(target, output, from_logits=from_logits, axis=axis)
+
+
+def _ctc_loss_rule(target, output, target_length, output_length, mask_index=0):
+    o, t = shape_of(output), shape_of(target)
+    if len(o) != 3 or len(t) != 2:
+        raise ValueError(
+            "`ctc_loss`: `output` must be (batch, time, classes) and `target` (batch, labels). "
+            f"Received: target.shape={t}, output.shape={o}"
+        )
+    return SymbolicTensor(o[:1], _float_dtype(output))
+
+
+@op(_ctc_loss_rule)
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    """Connectionist temporal classification loss per sample; ``output`` holds logits, ``mask_index`` the blank."""
+    return _nn.ctc_loss(target, output, target_length, output_length, mask_index=mask_index)

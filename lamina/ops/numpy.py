@@ -49,8 +49,8 @@ def _dtype(x) -> str:
     return promoted_dtype(x)
 
 
-def _float_dtype(x) -> str:
-    return result_type(_dtype(x), float)
+def _float_dtype(dtype: str) -> str:
+    return result_type(dtype, float)
 
 
 def _accumulator(dtype: str) -> str:
@@ -279,7 +279,7 @@ count_nonzero = _engine_op("count_nonzero", _count_nonzero_rule, "Number (int32)
 
 def _quantile_rule(x, q, axis=None, method="linear", keepdims=False):
     shape = reduce_shape(shape_of(x), axis, keepdims, "quantile")
-    return SymbolicTensor(shape_of(q) + shape, _float_dtype(x))
+    return SymbolicTensor(shape_of(q) + shape, _float_dtype(_dtype(x)))
 
 
 quantile = _engine_op(
@@ -634,7 +634,7 @@ def transpose(x, axes=None):
 def _join_shapes(shapes, axis, op_name):
     """Shape of tensors joined along existing ``axis``: all other dimensions must agree."""
     rank = len(shapes[0])
-    if any(len(s) != rank for s in shapes):
+    if builtins.any(len(s) != rank for s in shapes):
         raise ValueError(f"`{op_name}`: all inputs must have the same rank. Received shapes {shapes}.")
     axis = canonical_axis(axis, rank, op_name)
     out = []
@@ -1047,3 +1047,24 @@ def _get_item_rule(x, key):
 
 
 get_item = _engine_op("get_item", _get_item_rule, "``x[key]`` (NumPy indexing).")
+
+
+__all__ = [
+    "abs", "absolute", "add", "all", "amax", "amin", "angle", "any", "append", "arange", "arccos", "arccosh",
+    "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "argmax", "argmin", "argpartition", "argsort", "array",
+    "array_split", "average", "bincount", "bitwise_and", "bitwise_invert", "bitwise_left_shift", "bitwise_not",
+    "bitwise_or", "bitwise_right_shift", "bitwise_xor", "broadcast_to", "cbrt", "ceil", "clip", "concatenate",
+    "conj", "conjugate", "copy", "correlate", "cos", "cosh", "count_nonzero", "cross", "cumprod", "cumsum",
+    "deg2rad", "diag", "diagflat", "diagonal", "diff", "digitize", "divide", "divide_no_nan", "dot", "einsum",
+    "empty", "equal", "exp", "exp2", "expand_dims", "expm1", "eye", "flip", "floor", "floor_divide", "full",
+    "full_like", "get_item", "greater", "greater_equal", "heaviside", "hstack", "hypot", "identity", "imag",
+    "inner", "isclose", "isfinite", "isin", "isinf", "isnan", "isneginf", "isposinf", "kron", "left_shift", "less",
+    "less_equal", "linspace", "log", "log10", "log1p", "log2", "logaddexp", "logical_and", "logical_not",
+    "logical_or", "logical_xor", "logspace", "matmul", "max", "maximum", "mean", "median", "meshgrid", "min",
+    "minimum", "mod", "moveaxis", "multiply", "nan_to_num", "ndim", "negative", "nonzero", "not_equal", "ones",
+    "ones_like", "outer", "pad", "power", "prod", "quantile", "ravel", "real", "reciprocal", "repeat", "reshape",
+    "right_shift", "roll", "rot90", "round", "searchsorted", "select", "sign", "signbit", "sin", "sinh", "size",
+    "sort", "split", "sqrt", "square", "squeeze", "stack", "std", "subtract", "sum", "swapaxes", "take",
+    "take_along_axis", "tan", "tanh", "tensordot", "tile", "trace", "transpose", "tri", "tril", "triu",
+    "true_divide", "trunc", "unravel_index", "var", "vdot", "vstack", "where", "zeros", "zeros_like"
+]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 
+from lamina.backend.common import naming
 from lamina.ops.node import Node
 
 _recording = threading.local()
@@ -49,7 +50,7 @@ class FunctionOperation(Operation):
     """A raw op call inside a functional graph, e.g. ``ops.concatenate([a, b])`` between two layers."""
 
     def __init__(self, function, shape_rule):
-        self._init_operation(function.__name__)
+        self._init_operation(naming.uniquify(function.__name__) if recording() else function.__name__)
         self.function = function
         self.shape_rule = shape_rule
 

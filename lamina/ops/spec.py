@@ -96,3 +96,14 @@ def bool_rule(*args, **kwargs) -> SymbolicTensor:
 def float_dtype(*args) -> str:
     """The promoted dtype of ``args`` made floating: what ops computed in floating point return."""
     return result_type(promoted_dtype(*args), float)
+
+
+def matrix_shape(x, op_name: str, square: bool = False) -> tuple:
+    """The static shape of ``x``, checked to be a (batch of) matrices, square ones when asked."""
+    shape = shape_of(x)
+    if len(shape) < 2:
+        raise ValueError(f"`{op_name}` expects a tensor of rank >= 2 (..., M, N). Received shape {shape}.")
+    m, n = shape[-2:]
+    if square and m is not None and n is not None and m != n:
+        raise ValueError(f"`{op_name}` expects square matrices (..., M, M). Received shape {shape}.")
+    return shape

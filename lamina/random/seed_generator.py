@@ -13,7 +13,7 @@ import random as _python_random
 
 from lamina import backend
 from lamina.saving.serialization import register_lamina_serializable
-from lamina.utils.naming import uniquify
+from lamina.backend.common.naming import uniquify
 
 _global_generator = None
 

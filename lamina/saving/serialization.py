@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import inspect
 
+from lamina.backend.common.naming import to_snake_case
+
 _REGISTERED = {}  # "package>Name" -> class or function
 _custom_scope = []
 
@@ -152,3 +154,29 @@ def get(identifier, module_objects: dict, kind: str, base_class=None):
     if callable(identifier) or (base_class is not None and isinstance(identifier, base_class)):
         return identifier
     raise ValueError(f"Could not interpret {kind} identifier: {identifier!r}")
+
+
+def catalog(kind: str, classes, base_class, aliases: dict | None = None):
+    """The lookup table and ``serialize``/``deserialize``/``get`` of a family of classes.
+
+    Names accepted: each class name, its snake_case form (``"GlorotUniform"``, ``"glorot_uniform"``) and
+    ``aliases``. Returns ``(ALL_OBJECTS, serialize, deserialize, get)`` for the family's package.
+    """
+    objects = {cls.__name__: cls for cls in classes}
+    objects.update({to_snake_case(cls.__name__): cls for cls in classes})
+    objects.update(aliases or {})
+
+    def serialize_member(obj):
+        """The Keras-format config of ``obj``."""
+        return serialize(obj)
+
+    def deserialize_member(config, custom_objects=None):
+        """An instance from ``serialize``'s output or a name."""
+        obj = deserialize(config, custom_objects, module_objects=objects, kind=kind)
+        return obj() if inspect.isclass(obj) else obj
+
+    def get_member(identifier):
+        """Resolve None, a name, a config dict, a class, an instance or a callable."""
+        return get(identifier, objects, kind=kind, base_class=base_class)
+
+    return objects, serialize_member, deserialize_member, get_member

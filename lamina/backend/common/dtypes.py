@@ -42,6 +42,12 @@ def standardize_dtype(dtype) -> str:
     return name
 
 
+def dtype_size(dtype) -> int:
+    """Bits per element of ``dtype`` (bool counts as 8, as stored)."""
+    name = standardize_dtype(dtype)
+    return 8 if name == "bool" else _BITS[name]
+
+
 def is_float(dtype) -> bool:
     return standardize_dtype(dtype) in FLOAT_TYPES
 

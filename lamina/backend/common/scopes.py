@@ -10,6 +10,7 @@ from __future__ import annotations
 import threading
 
 _state = threading.local()
+_open_stateless_scopes = 0  # across threads: lets Variable.value skip the thread-local lookup when 0
 
 
 def _stack(name: str) -> list:
@@ -38,14 +39,20 @@ class StatelessScope:
         self.assignments[id(variable)] = (variable, value)
 
     def __enter__(self):
+        global _open_stateless_scopes
         _stack("stateless").append(self)
+        _open_stateless_scopes += 1
         return self
 
     def __exit__(self, *exc):
+        global _open_stateless_scopes
         _stack("stateless").pop()
+        _open_stateless_scopes -= 1
 
 
 def get_stateless_scope() -> StatelessScope | None:
+    if not _open_stateless_scopes:
+        return None
     stack = getattr(_state, "stateless", None)
     return stack[-1] if stack else None
 

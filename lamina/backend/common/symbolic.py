@@ -20,7 +20,7 @@ class SymbolicTensor:
 
     __array_priority__ = 100
 
-    def __init__(self, shape, dtype="float32", sparse=False, name=None, record_history=None):
+    def __init__(self, shape, dtype="float32", sparse=False, name=None):
         self.shape = tuple(None if d is None else int(d) for d in shape)
         self.dtype = standardize_dtype(dtype)
         self.sparse = bool(sparse)
@@ -72,14 +72,15 @@ def is_symbolic(x) -> bool:
 def any_symbolic(args) -> bool:
     """True when any top-level argument, or any item of a top-level list/tuple/dict, is symbolic."""
     for arg in args:
-        if isinstance(arg, SymbolicTensor):
+        kind = type(arg)
+        if kind is SymbolicTensor:
             return True
-        if isinstance(arg, (list, tuple)):
+        if kind is list or kind is tuple:
             for item in arg:
-                if isinstance(item, SymbolicTensor):
+                if type(item) is SymbolicTensor:
                     return True
-        elif isinstance(arg, dict):
+        elif kind is dict:
             for item in arg.values():
-                if isinstance(item, SymbolicTensor):
+                if type(item) is SymbolicTensor:
                     return True
     return False

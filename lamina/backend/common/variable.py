@@ -80,11 +80,12 @@ class Variable:
     @property
     def value(self):
         """The current engine array (or its replacement inside a stateless scope)."""
-        scope = scopes.get_stateless_scope()
-        if scope is not None:
-            replacement = scope.get_current_value(self)
-            if replacement is not None:
-                return replacement
+        if scopes._open_stateless_scopes:
+            scope = scopes.get_stateless_scope()
+            if scope is not None:
+                replacement = scope.get_current_value(self)
+                if replacement is not None:
+                    return replacement
         return self._value
 
     def assign(self, value):
@@ -140,3 +141,12 @@ class Variable:
 
     def __repr__(self):
         return f"<Variable path={self.path}, shape={self.shape}, dtype={self.dtype}, value={self.numpy()}>"
+
+    def __float__(self):
+        return float(self.numpy())
+
+    def __int__(self):
+        return int(self.numpy())
+
+    def __bool__(self):
+        return bool(self.numpy())

@@ -67,7 +67,8 @@ class Variable(_VariableBase):
     def numpy(self):
         return self.value.detach().cpu().numpy()
 
-    def __torch_function__(self, func, types, args=(), kwargs=None):
+    @classmethod
+    def __torch_function__(cls, func, types, args=(), kwargs=None):
         unwrap = lambda x: x.value if isinstance(x, Variable) else x  # noqa: E731
         args = [unwrap(a) if not isinstance(a, (list, tuple)) else type(a)(unwrap(i) for i in a) for a in args]
         kwargs = {k: unwrap(v) for k, v in (kwargs or {}).items()}
@@ -191,6 +192,11 @@ def _leading_length(flat, op_name: str) -> int:
     return lengths.pop()
 
 
+def _as_tensors(structure):
+    """Every leaf of a loop state as a tensor (None leaves stay None), as JAX's loops see them."""
+    return tree.map_structure(lambda leaf: None if leaf is None else convert_to_tensor(leaf), structure)
+
+
 def _stack_structures(items):
     """Stack a list of equally structured outputs leaf-wise along a new leading axis (None leaves stay None)."""
     return tree.map_structure(lambda *leaves: None if leaves[0] is None else torch.stack(leaves), *items)
@@ -206,7 +212,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
         raise ValueError("`scan` needs `xs` or `length`. Received: xs=None, length=None")
     else:
         n = int(length)
-    carry, ys = init, []
+    carry, ys = _as_tensors(init), []
     for i in (range(n - 1, -1, -1) if reverse else range(n)):
         x = tree.pack_sequence_as(xs, [t[i] for t in flat_xs]) if flat_xs else None
         carry, y = f(carry, x)
@@ -245,7 +251,7 @@ def associative_scan(f, elems, reverse=False, axis=0):
 
 
 def fori_loop(lower, upper, body_fun, init_val):
-    value = init_val
+    value = _as_tensors(init_val)
     for i in range(int(lower), int(upper)):
         value = body_fun(i, value)
     return value
@@ -253,7 +259,7 @@ def fori_loop(lower, upper, body_fun, init_val):
 
 def while_loop(cond, body, loop_vars, maximum_iterations=None):
     is_sequence = isinstance(loop_vars, (list, tuple))
-    state = tuple(loop_vars) if is_sequence else (loop_vars,)
+    state = _as_tensors(tuple(loop_vars) if is_sequence else (loop_vars,))
     iteration = 0
     while (maximum_iterations is None or iteration < maximum_iterations) and bool(cond(*state)):
         new_state = body(*state)
@@ -271,7 +277,7 @@ def map(f, xs):
 
 
 def vectorized_map(function, elements):
-    return torch.vmap(function)(elements)
+    return torch.vmap(function)(_as_tensors(elements))
 
 
 # -- slicing and scattering -----------------------------------------------------------------------

@@ -14,7 +14,7 @@ class TorchLayer(torch.nn.Module):
     def _register_variable(self, variable):
         key = variable.name
         suffix = 1
-        while key in self._parameters or key in self.__dict__:
+        while key in self._parameters or key in self._modules:
             key = f"{variable.name}_{suffix}"
             suffix += 1
         self._parameters[key] = variable._value

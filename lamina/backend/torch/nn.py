@@ -159,18 +159,20 @@ def sparsemax(x, axis=-1):
     return torch.clamp(x - tau, min=0.0)
 
 
-# -- layout and padding helpers ---------------------------------------------------------------------
+# -- layout and padding helpers -------------------------------------------------------------------
 def _expand(value, n: int) -> tuple:
     """An int or a length-``n`` sequence as an ``n``-tuple."""
     return tuple(value) if isinstance(value, (tuple, list)) else (int(value),) * n
 
 
 def _channels_first(x, data_format):
-    return x.movedim(-1, 1) if config.standardize_data_format(data_format) == "channels_last" else x
+    """A channels-first view of ``x``, and whether the caller's layout was channels-last."""
+    channels_last = config.standardize_data_format(data_format) == "channels_last"
+    return (x.movedim(-1, 1) if channels_last else x), channels_last
 
 
-def _restore_layout(y, data_format):
-    return y.movedim(1, -1) if config.standardize_data_format(data_format) == "channels_last" else y
+def _restore_layout(y, channels_last: bool):
+    return y.movedim(1, -1) if channels_last else y
 
 
 def _same_pads(sizes, windows, strides) -> list:
@@ -204,8 +206,6 @@ def _padded(x, windows, strides, padding, value=0.0):
 # -- convolution ----------------------------------------------------------------------------------
 _CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 _CONV_TRANSPOSE = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
-_MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
-_AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
 
 
 def _torch_kernel(kernel):
@@ -216,14 +216,14 @@ def _torch_kernel(kernel):
 
 def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     inputs, kernel = _operands(inputs, kernel)
-    x = _channels_first(inputs, data_format)
+    x, channels_last = _channels_first(inputs, data_format)
     n = x.ndim - 2
     strides, dilation = _expand(strides, n), _expand(dilation_rate, n)
     windows = [(k - 1) * d + 1 for k, d in zip(kernel.shape[:n], dilation)]
     x, pad = _padded(x, windows, strides, padding)
     groups = x.shape[1] // kernel.shape[-2]
     y = _CONV[n](x, _torch_kernel(kernel), stride=strides, padding=pad, dilation=dilation, groups=groups)
-    return _restore_layout(y, data_format)
+    return _restore_layout(y, channels_last)
 
 
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
@@ -260,7 +260,7 @@ def _conv_transpose_crops(kernel_size, stride, dilation, padding, output_padding
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
                    dilation_rate=1):
     inputs, kernel = _operands(inputs, kernel)
-    x = _channels_first(inputs, data_format)
+    x, channels_last = _channels_first(inputs, data_format)
     n = x.ndim - 2
     strides, dilation = _expand(strides, n), _expand(dilation_rate, n)
     extras = (None,) * n if output_padding is None else _expand(output_padding, n)
@@ -271,10 +271,14 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     rest = [(s - before, s - after) for s, (before, after) in zip(symmetric, crops)]
     if any(before or after for before, after in rest):
         y = _pad_spatial(y, rest)
-    return _restore_layout(y, data_format)
+    return _restore_layout(y, channels_last)
 
 
 # -- pooling --------------------------------------------------------------------------------------
+_MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+_AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
+
+
 def _pool_args(x, pool_size, strides):
     n = x.ndim - 2
     pool_size = _expand(pool_size, n)
@@ -282,28 +286,28 @@ def _pool_args(x, pool_size, strides):
 
 
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
-    x = _channels_first(_tensor(inputs), data_format)
+    x, channels_last = _channels_first(_tensor(inputs), data_format)
     n, pool_size, strides = _pool_args(x, pool_size, strides)
     lowest = float("-inf") if x.is_floating_point() else torch.iinfo(x.dtype).min
     x, pad = _padded(x, pool_size, strides, padding, value=lowest)
-    return _restore_layout(_MAX_POOL[n](x, pool_size, strides, padding=pad), data_format)
+    return _restore_layout(_MAX_POOL[n](x, pool_size, strides, padding=pad), channels_last)
 
 
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     """Average pooling; with "same" padding the padded cells are left out of each window's count."""
-    x = _channels_first(_float(inputs), data_format)
+    x, channels_last = _channels_first(_float(inputs), data_format)
     n, pool_size, strides = _pool_args(x, pool_size, strides)
     if padding == "valid":
-        return _restore_layout(_AVG_POOL[n](x, pool_size, strides), data_format)
+        return _restore_layout(_AVG_POOL[n](x, pool_size, strides), channels_last)
     pads = _same_pads(x.shape[2:], pool_size, strides)
     if all(before == after for before, after in pads):
         symmetric = tuple(before for before, _ in pads)
         y = _AVG_POOL[n](x, pool_size, strides, padding=symmetric, count_include_pad=False)
-        return _restore_layout(y, data_format)
+        return _restore_layout(y, channels_last)
     ones = torch.ones((1, 1, *x.shape[2:]), dtype=x.dtype, device=x.device)
     sums = _AVG_POOL[n](_pad_spatial(x, pads), pool_size, strides)
     counts = _AVG_POOL[n](_pad_spatial(ones, pads), pool_size, strides)
-    return _restore_layout(sums / counts, data_format)
+    return _restore_layout(sums / counts, channels_last)
 
 
 # -- encodings and statistics ---------------------------------------------------------------------
@@ -387,3 +391,11 @@ def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
     axis = axis % output.ndim
     labels = target.to(torch.int64).unsqueeze(axis)
     return -_log_probabilities(output, from_logits, axis).gather(axis, labels).squeeze(axis)
+
+
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    """Per-sample CTC loss of logits ``output`` (batch, time, classes) against padded label rows ``target``."""
+    output = _float(output)
+    log_probs = torch.log_softmax(output, dim=-1).transpose(0, 1)
+    return F.ctc_loss(log_probs, _tensor(target).long(), _tensor(output_length).long(),
+                      _tensor(target_length).long(), blank=mask_index, reduction="none", zero_infinity=False)

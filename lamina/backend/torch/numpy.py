@@ -43,6 +43,8 @@ def _operands(x1, x2):
         x1 = x1.value
     if isinstance(x2, Variable):
         x2 = x2.value
+    if isinstance(x1, _Tensor) and isinstance(x2, _Tensor) and x1.dtype == x2.dtype:
+        return x1, x2
     d1 = type(x1) if isinstance(x1, _SCALARS) else get_dtype(x1)
     d2 = type(x2) if isinstance(x2, _SCALARS) else get_dtype(x2)
     dtype = result_type(d1, d2)
@@ -149,14 +151,21 @@ def mod(x1, x2):
     return torch.remainder(x1, x2)
 
 
+def _clamps_directly(x, scalar):
+    """True when ``scalar`` is a Python scalar that takes tensor ``x``'s dtype, so a clamp needs no promotion."""
+    if not isinstance(x, _Tensor) or not isinstance(scalar, _SCALARS):
+        return False
+    return x.is_floating_point() or (type(scalar) is not float and x.dtype != torch.bool)
+
+
 def maximum(x1, x2):
-    if isinstance(x2, _SCALARS) and isinstance(x1, _Tensor) and result_type(get_dtype(x1), type(x2)) == get_dtype(x1):
+    if _clamps_directly(x1, x2):
         return torch.clamp(x1, min=x2)
     return torch.maximum(*_pair(x1, x2))
 
 
 def minimum(x1, x2):
-    if isinstance(x2, _SCALARS) and isinstance(x1, _Tensor) and result_type(get_dtype(x1), type(x2)) == get_dtype(x1):
+    if _clamps_directly(x1, x2):
         return torch.clamp(x1, max=x2)
     return torch.minimum(*_pair(x1, x2))
 
@@ -420,14 +429,17 @@ amax = max
 amin = min
 
 
-def any(x, axis=None, keepdims=False):
-    x = _tensor(x)
-    return torch.any(x, dim=_dims(x, axis), keepdim=keepdims)
+def _logical_reduce(torch_fn):
+    """any/all with a bool result (torch answers uint8 inputs in uint8)."""
+    def logical_reduce(x, axis=None, keepdims=False):
+        x = _tensor(x)
+        result = torch_fn(x, dim=_dims(x, axis), keepdim=keepdims)
+        return result if result.dtype == torch.bool else result.bool()
+    return logical_reduce
 
 
-def all(x, axis=None, keepdims=False):
-    x = _tensor(x)
-    return torch.all(x, dim=_dims(x, axis), keepdim=keepdims)
+any = _logical_reduce(torch.any)
+all = _logical_reduce(torch.all)
 
 
 def _arg_reduce(torch_fn):
@@ -558,6 +570,8 @@ def median(x, axis=None, keepdims=False):
 
 def quantile(x, q, axis=None, method="linear", keepdims=False):
     x = _float(x)
+    if x.dtype in (torch.float16, torch.bfloat16):
+        return quantile(x.float(), q, axis, method, keepdims).to(x.dtype)
     q = convert_to_tensor(q, get_dtype(x))
     if axis is None or not isinstance(axis, int):
         axes = list(range(x.ndim)) if axis is None else [a % x.ndim for a in axis]
@@ -837,6 +851,11 @@ def take(x, indices, axis=None):
     x, indices = _tensor(x), _indices(indices)
     if axis is None:
         x, axis = x.reshape(-1), 0
+    if x.ndim == 2 and axis % 2 == 0:
+        try:
+            return torch.nn.functional.embedding(indices, x)  # the fast row gather (Embedding's lookup)
+        except IndexError:
+            pass  # negative indices: NumPy-style indexing below wraps them
     return x[(slice(None),) * (axis % x.ndim) + (indices,)]
 
 
