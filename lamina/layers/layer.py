@@ -24,6 +24,7 @@ from lamina.layers.input_spec import assert_input_compatibility
 from lamina.layers.shapes import as_shape_structure, is_shape, map_shapes, shapes_of
 from lamina.ops.node import Node
 from lamina.ops.operation import Operation, no_graph_recording, recording
+from lamina.random import SeedGenerator
 
 _Tensor = backend.Tensor
 _call_state = call_context.state
@@ -128,8 +129,8 @@ class Layer(backend.LayerBase, Operation):
             for index, item in enumerate(value):
                 if isinstance(item, Layer):
                     self._track_layer(item, key=f"{name}_{index}")
-        elif hasattr(value, "state") and isinstance(getattr(value, "state", None), backend.Variable):
-            if value not in getattr(self, "_seed_generators", ()):
+        elif isinstance(value, SeedGenerator):
+            if all(value is not known for known in self._seed_generators):
                 self._seed_generators.append(value)
         super().__setattr__(name, value)
 

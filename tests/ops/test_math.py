@@ -7,17 +7,7 @@ import pytest
 
 from lamina.backend import SymbolicTensor, convert_to_numpy
 from lamina.ops import math
-
-
-def _check_spec(real, symbolic):
-    """Real outputs have the shape and dtype the shape rule predicts (tuples compared item by item)."""
-    if isinstance(symbolic, tuple):
-        assert len(real) == len(symbolic)
-        for r, s in zip(real, symbolic):
-            _check_spec(r, s)
-        return
-    assert tuple(real.shape) == symbolic.shape
-    assert str(convert_to_numpy(real).dtype) == symbolic.dtype
+from spec_check import check_spec
 
 
 def test_logsumexp(engine, rng):
@@ -26,9 +16,9 @@ def test_logsumexp(engine, rng):
         ref = np.log(np.sum(np.exp(x.astype("float64")), axis=axis, keepdims=keepdims))
         out = math.logsumexp(x, axis=axis, keepdims=keepdims)
         np.testing.assert_allclose(convert_to_numpy(out), ref, rtol=1e-5)
-        _check_spec(out, math.logsumexp(SymbolicTensor(x.shape), axis=axis, keepdims=keepdims))
+        check_spec(out, math.logsumexp(SymbolicTensor(x.shape), axis=axis, keepdims=keepdims))
     assert math.logsumexp(SymbolicTensor((None, 4), "int32"), axis=-1).shape == (None,)
-    _check_spec(math.logsumexp(np.array([1, 2], "int32")), math.logsumexp(SymbolicTensor((2,), "int32")))
+    check_spec(math.logsumexp(np.array([1, 2], "int32")), math.logsumexp(SymbolicTensor((2,), "int32")))
 
 
 def test_logsumexp_does_not_overflow(engine):
@@ -42,7 +32,7 @@ def test_top_k(engine, rng):
     ref_idx = np.argsort(-x, axis=-1)[:, :3]
     np.testing.assert_array_equal(convert_to_numpy(indices), ref_idx)
     np.testing.assert_array_equal(convert_to_numpy(values), np.take_along_axis(x, ref_idx, -1))
-    _check_spec((values, indices), math.top_k(SymbolicTensor((4, 5)), 3))
+    check_spec((values, indices), math.top_k(SymbolicTensor((4, 5)), 3))
     assert [s.shape for s in math.top_k(SymbolicTensor((None, 5)), 2)] == [(None, 2), (None, 2)]
     with pytest.raises(ValueError, match="top_k"):
         math.top_k(SymbolicTensor((2, 5)), 6)
@@ -60,7 +50,7 @@ def test_in_top_k(engine):
     # Ranks: 2; 2 (the tie with 0.3 counts as in); 2 (tie at 0.05); NaN is never in.
     np.testing.assert_array_equal(convert_to_numpy(math.in_top_k(targets, predictions, 1)), [False] * 4)
     np.testing.assert_array_equal(convert_to_numpy(math.in_top_k(targets, predictions, 2)), [True, True, True, False])
-    _check_spec(math.in_top_k(targets, predictions, 2),
+    check_spec(math.in_top_k(targets, predictions, 2),
                 math.in_top_k(SymbolicTensor((4,), "int32"), SymbolicTensor((4, 3)), 2))
     with pytest.raises(ValueError, match="in_top_k"):
         math.in_top_k(SymbolicTensor((4, 1), "int32"), SymbolicTensor((4, 3)), 2)
@@ -87,7 +77,7 @@ def test_segment_sum_and_max(engine, rng, num_segments):
     spec = math.segment_sum(SymbolicTensor((6, 2)), SymbolicTensor((6,), "int32"), num_segments=num_segments)
     assert spec.shape == (num_segments, 2)
     if num_segments:
-        _check_spec(total, spec)
+        check_spec(total, spec)
 
 
 def test_segment_ops_drop_out_of_range_ids_and_take_nd_ids(engine):
@@ -98,7 +88,7 @@ def test_segment_ops_drop_out_of_range_ids_and_take_nd_ids(engine):
     largest = math.segment_max(data, ids, num_segments=3)
     ref = _segment_ref(data, ids, 3, np.maximum, np.iinfo("int32").min)
     np.testing.assert_array_equal(convert_to_numpy(largest), ref)
-    _check_spec(largest, math.segment_max(SymbolicTensor((2, 3, 2), "int32"), SymbolicTensor((2, 3), "int32"), 3))
+    check_spec(largest, math.segment_max(SymbolicTensor((2, 3, 2), "int32"), SymbolicTensor((2, 3), "int32"), 3))
     with pytest.raises(ValueError, match="prefix"):
         math.segment_sum(SymbolicTensor((2, 3)), SymbolicTensor((3,), "int32"))
 
@@ -111,8 +101,8 @@ def test_erf_erfinv_rsqrt(engine):
     positive = np.array([0.25, 1.0, 4.0, 9.0], "float32")
     np.testing.assert_allclose(convert_to_numpy(math.rsqrt(positive)), 1 / np.sqrt(positive), rtol=1e-6)
     for fn in (math.erf, math.erfinv, math.rsqrt):
-        _check_spec(fn(positive / 10), fn(SymbolicTensor((4,))))
-        _check_spec(fn(np.array([0, 1], "int32")), fn(SymbolicTensor((2,), "int32")))
+        check_spec(fn(positive / 10), fn(SymbolicTensor((4,))))
+        check_spec(fn(np.array([0, 1], "int32")), fn(SymbolicTensor((2,), "int32")))
     assert math.erf(SymbolicTensor((2,), "float64")).dtype == "float64"
 
 
@@ -121,7 +111,7 @@ def test_logdet(engine, rng):
     spd = a @ np.swapaxes(a, -1, -2) + 3 * np.eye(3)
     out = math.logdet(spd)
     np.testing.assert_allclose(convert_to_numpy(out), np.linalg.slogdet(spd)[1], rtol=1e-10)
-    _check_spec(out, math.logdet(SymbolicTensor((2, 3, 3), "float64")))
+    check_spec(out, math.logdet(SymbolicTensor((2, 3, 3), "float64")))
     with pytest.raises(ValueError, match="logdet"):
         math.logdet(SymbolicTensor((3, 4)))
 
@@ -131,7 +121,7 @@ def test_extract_sequences(engine):
     out = math.extract_sequences(x, 4, 3)
     ref = np.stack([x[:, i:i + 4] for i in range(0, 7, 3)], axis=1)
     np.testing.assert_array_equal(convert_to_numpy(out), ref)
-    _check_spec(out, math.extract_sequences(SymbolicTensor((2, 10)), 4, 3))
+    check_spec(out, math.extract_sequences(SymbolicTensor((2, 10)), 4, 3))
     assert math.extract_sequences(SymbolicTensor((None, None)), 4, 2).shape == (None, None, 4)
     with pytest.raises(ValueError, match="extract_sequences"):
         math.extract_sequences(x, 11, 1)
@@ -144,7 +134,7 @@ def test_fft_family(engine, rng):
         out = fn((real, imag))
         np.testing.assert_allclose(convert_to_numpy(out[0]), ref.real, atol=1e-4)
         np.testing.assert_allclose(convert_to_numpy(out[1]), ref.imag, atol=1e-4)
-        _check_spec(out, fn((SymbolicTensor((3, 8)), SymbolicTensor((3, 8)))))
+        check_spec(out, fn((SymbolicTensor((3, 8)), SymbolicTensor((3, 8)))))
     with pytest.raises(ValueError, match="fft"):
         math.fft((SymbolicTensor((3, 8)), SymbolicTensor((3, 7))))
 
@@ -156,10 +146,10 @@ def test_rfft_irfft(engine, rng, fft_length):
     spectrum = math.rfft(x, fft_length=fft_length)
     np.testing.assert_allclose(convert_to_numpy(spectrum[0]), ref.real, atol=1e-4)
     np.testing.assert_allclose(convert_to_numpy(spectrum[1]), ref.imag, atol=1e-4)
-    _check_spec(spectrum, math.rfft(SymbolicTensor((2, 8)), fft_length=fft_length))
+    check_spec(spectrum, math.rfft(SymbolicTensor((2, 8)), fft_length=fft_length))
     back = math.irfft(spectrum, fft_length=fft_length)
     np.testing.assert_allclose(convert_to_numpy(back), np.fft.irfft(ref, n=fft_length), atol=1e-5)
-    _check_spec(back, math.irfft(tuple(SymbolicTensor(s.shape) for s in spectrum), fft_length=fft_length))
+    check_spec(back, math.irfft(tuple(SymbolicTensor(s.shape) for s in spectrum), fft_length=fft_length))
 
 
 def _stft_ref(x, sequence_length, stride, fft_length, window, center):
@@ -184,7 +174,7 @@ def test_stft(engine, rng, window, center):
     ref = _stft_ref(x.astype("float64"), 12, 5, 16, weights, center)
     np.testing.assert_allclose(convert_to_numpy(out[0]), ref.real, atol=1e-4)
     np.testing.assert_allclose(convert_to_numpy(out[1]), ref.imag, atol=1e-4)
-    _check_spec(out, math.stft(SymbolicTensor((2, 50)), 12, 5, 16, window=window, center=center))
+    check_spec(out, math.stft(SymbolicTensor((2, 50)), 12, 5, 16, window=window, center=center))
 
 
 def test_stft_takes_a_window_tensor_and_istft_inverts_it(engine, rng):
@@ -195,9 +185,9 @@ def test_stft_takes_a_window_tensor_and_istft_inverts_it(engine, rng):
     np.testing.assert_allclose(convert_to_numpy(spectrum[0]), ref.real, atol=1e-4)
     back = math.istft(spectrum, 16, 4, 16, length=64, window=window)
     np.testing.assert_allclose(convert_to_numpy(back), x, atol=1e-4)
-    _check_spec(back, math.istft(tuple(SymbolicTensor(s.shape) for s in spectrum), 16, 4, 16, length=64))
+    check_spec(back, math.istft(tuple(SymbolicTensor(s.shape) for s in spectrum), 16, 4, 16, length=64))
     symbolic = tuple(SymbolicTensor(s.shape) for s in spectrum)
-    _check_spec(math.istft(spectrum, 16, 4, 16), math.istft(symbolic, 16, 4, 16))
+    check_spec(math.istft(spectrum, 16, 4, 16), math.istft(symbolic, 16, 4, 16))
     with pytest.raises(ValueError, match="window"):
         math.stft(x, 16, 4, 16, window="blackman")
     with pytest.raises(ValueError, match="fft_length"):
