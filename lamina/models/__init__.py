@@ -3,3 +3,4 @@
 from lamina.models.functional import Functional
 from lamina.models.model import Model
 from lamina.models.sequential import Sequential
+from lamina.saving.model_json import model_from_json  # noqa: E402,F401  (Keras 3: keras.models.model_from_json)

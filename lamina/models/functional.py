@@ -12,6 +12,7 @@ from lamina.backend.common.masking import set_mask
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.layer import Layer
+from lamina.models import functional_config
 from lamina.models.model import Model
 
 
@@ -201,3 +202,11 @@ class Functional(Model):
 
     def compute_output_spec(self, inputs, training=None, mask=None):
         return self.call(inputs, training=training, mask=mask)
+
+    def get_config(self) -> dict:
+        """The graph in Keras 3's functional config format (see ``lamina.models.functional_config``)."""
+        return functional_config.functional_get_config(self)
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects=None):
+        return functional_config.functional_from_config(cls, config, custom_objects)

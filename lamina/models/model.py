@@ -63,3 +63,27 @@ class Model(Layer):
 
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
+
+    def get_config(self) -> dict:
+        """A subclass's constructor arguments; raises unless they are plain JSON values (or this is overridden)."""
+        from lamina.models.functional_config import model_get_config
+
+        return model_get_config(self)
+
+    def to_json(self, **kwargs) -> str:
+        """The model's config as a Keras 3 JSON string (``kwargs`` go to ``json.dumps``)."""
+        from lamina.saving.model_json import model_to_json
+
+        return model_to_json(self, **kwargs)
+
+    def save_weights(self, filepath, overwrite: bool = True) -> None:
+        """Write all weights (and built optimizer state) to a Keras 3 ``.weights.h5`` file."""
+        from lamina.saving.weights_h5 import save_weights
+
+        save_weights(self, filepath, overwrite=overwrite)
+
+    def load_weights(self, filepath, skip_mismatch: bool = False) -> None:
+        """Read weights written by ``save_weights`` (lamina's or Keras 3's) into this model."""
+        from lamina.saving.weights_h5 import load_weights
+
+        load_weights(self, filepath, skip_mismatch=skip_mismatch)

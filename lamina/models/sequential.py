@@ -147,23 +147,27 @@ class Sequential(Model):
         return self.call(inputs, training=training)
 
     def get_config(self) -> dict:
+        """Keras 3's format: name, trainable, dtype, the layers (InputLayer first when known) and the
+        batch shape the model was built for."""
         layers = []
         if self._input_layer is not None:
             layers.append(serialization.serialize(self._input_layer))
         layers.extend(serialization.serialize(layer) for layer in self._stack)
-        config = {"name": self.name, "trainable": self.trainable, "layers": layers}
-        if self._build_shapes is not None:
-            config["build_input_shape"] = list(self._build_shapes)
+        config = Layer.get_config(self)
+        config["layers"] = layers
+        if self._graph is not None:
+            config["build_input_shape"] = list(self._input_layer.batch_shape)
         return config
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from lamina import layers as layer_module
+        from lamina.saving.keras_names import deserialize_layer
 
+        if isinstance(config, list):  # Keras 2 wrote the bare list of layers
+            config = {"layers": config}
         model = cls(name=config.get("name"), trainable=config.get("trainable", True))
         for layer_config in config["layers"]:
-            model.add(serialization.deserialize(layer_config, custom_objects=custom_objects,
-                                                module_objects=vars(layer_module), kind="layer"), rebuild=False)
+            model.add(deserialize_layer(layer_config, custom_objects), rebuild=False)
         model._rebuild()
         if not model.built and config.get("build_input_shape"):
             model.build(tuple(config["build_input_shape"]))

@@ -1,5 +1,6 @@
-"""Saving and loading: object configs now; weight files and the .keras zip build on it."""
+"""Saving and loading: object configs, model JSON, and ``.weights.h5`` files in Keras 3's formats."""
 
+from lamina.saving.model_json import model_from_json  # noqa: F401
 from lamina.saving.serialization import (  # noqa: F401
     CustomObjectScope,
     custom_object_scope,
@@ -10,3 +11,4 @@ from lamina.saving.serialization import (  # noqa: F401
     register_lamina_serializable,
     serialize,
 )
+from lamina.saving.weights_h5 import load_weights, save_weights  # noqa: F401

@@ -360,3 +360,14 @@ def custom_gradient(f):
         return _CustomGradient.apply(f, *args)
 
     return wrapper
+
+
+# -- input pipelines ------------------------------------------------------------------------------
+def is_engine_data_loader(obj) -> bool:
+    """Whether ``obj`` is the engine's own batch loader (``torch.utils.data.DataLoader``)."""
+    return isinstance(obj, torch.utils.data.DataLoader)
+
+
+def to_device(x):
+    """``x`` as a tensor on lamina's device; tensors living elsewhere (a DataLoader's CPU batches) move there."""
+    return convert_to_tensor(x).to(DEVICE, non_blocking=True)

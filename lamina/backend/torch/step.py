@@ -1,0 +1,67 @@
+"""How one batch is trained, tested and predicted on torch: eager autograd, no host syncs.
+
+The engine-neutral loop in ``lamina.training`` calls these through the model's ``train_step`` /
+``test_step`` / ``predict_step`` methods, so a model may override them Keras-3 style.
+"""
+
+from __future__ import annotations
+
+import torch
+
+
+def _unpack(data):
+    if isinstance(data, tuple) and 1 <= len(data) <= 3:
+        return data + (None,) * (3 - len(data))
+    return data, None, None
+
+
+def _trainable_variables(model):
+    """The variables to differentiate, cached on the model for the duration of a ``fit``."""
+    variables = model._step_variables
+    if variables is None:
+        variables = [v for v in model.trainable_variables if v.value.requires_grad]
+        model._step_variables = variables
+    return variables
+
+
+def _batch_size(x) -> int:
+    while isinstance(x, (list, tuple, dict)):
+        x = next(iter(x.values())) if isinstance(x, dict) else x[0]
+    return x.shape[0]
+
+
+def train_step(model, data):
+    """Forward, loss, gradients, one optimizer update and metric updates for one batch."""
+    x, y, sample_weight = _unpack(data)
+    y_pred = model(x, training=True)
+    loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
+    variables = _trainable_variables(model)
+    gradients = torch.autograd.grad(loss, [v.value for v in variables], allow_unused=True)
+    with torch.no_grad():
+        model.optimizer.apply(list(gradients), variables)
+        model._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
+        return model.compute_metrics(x, y, y_pred, sample_weight)
+
+
+def test_step(model, data):
+    """Forward, loss and metric updates for one batch (called under ``no_grad``)."""
+    x, y, sample_weight = _unpack(data)
+    y_pred = model(x, training=False)
+    loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
+    model._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
+    return model.compute_metrics(x, y, y_pred, sample_weight)
+
+
+def predict_step(model, data):
+    x, _, _ = _unpack(data)
+    return model(x, training=False)
+
+
+def no_grad():
+    """Context in which no autograd graph is recorded (evaluation and prediction)."""
+    return torch.no_grad()
+
+
+def compile_function(function):
+    """``jit_compile=True``: the step compiled by torch.compile."""
+    return torch.compile(function)

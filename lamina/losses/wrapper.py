@@ -1,0 +1,117 @@
+"""``LossFunctionWrapper``: a ``Loss`` around a plain loss function, and the helpers loss functions share."""
+
+from __future__ import annotations
+
+import warnings
+from typing import Callable
+
+from lamina import ops
+from lamina.losses.loss import Loss, squeeze_or_expand_to_same_rank
+from lamina.saving import serialization
+
+
+def averages(term: Callable):
+    """Mark a loss function as the mean over ``axis`` (default -1) of the elementwise ``term``.
+
+    ``term`` takes the function's arguments except ``axis``. A ``LossFunctionWrapper`` around a marked
+    function applies sample weights of ``y_pred``'s full rank to ``term`` before that mean.
+    """
+
+    def mark(fn):
+        fn.elementwise_term = term
+        return fn
+
+    return mark
+
+
+def pair(y_true, y_pred) -> tuple:
+    """``(y_true, y_pred)`` as tensors, ``y_true`` in ``y_pred``'s dtype, ranks aligned as Keras does."""
+    y_pred = ops.convert_to_tensor(y_pred)
+    y_true = ops.convert_to_tensor(y_true, dtype=ops.dtype(y_pred))
+    return squeeze_or_expand_to_same_rank(y_true, y_pred)
+
+
+def cast_like(y_true, y_pred) -> tuple:
+    """``(y_true, y_pred)`` as tensors, ``y_true`` in ``y_pred``'s dtype (shapes untouched)."""
+    y_pred = ops.convert_to_tensor(y_pred)
+    return ops.convert_to_tensor(y_true, dtype=ops.dtype(y_pred)), y_pred
+
+
+def logits_of(y_pred, from_logits: bool, loss_name: str) -> tuple:
+    """``(output, from_logits)``: the logits a sigmoid/softmax activation attached to ``y_pred`` if any.
+
+    Cross-entropy from logits is exact where probabilities near 0 or 1 would be clipped (Keras does the same
+    with ``_keras_logits``).
+    """
+    logits = getattr(y_pred, "_keras_logits", None)
+    if logits is None:
+        return y_pred, from_logits
+    if from_logits:
+        warnings.warn(
+            f"`{loss_name}` received `from_logits=True`, but `y_pred` was produced by a sigmoid or softmax "
+            "activation and thus does not hold logits; the logits behind that activation are used.",
+            stacklevel=3,
+        )
+    return ops.convert_to_tensor(logits, dtype=ops.dtype(y_pred)), True
+
+
+def check_label_smoothing(label_smoothing, loss_name: str) -> None:
+    if not 0.0 <= float(label_smoothing) <= 1.0:
+        raise ValueError(
+            f"`{loss_name}`: invalid value for argument `label_smoothing`. Expected a float between 0 and 1. "
+            f"Received: label_smoothing={label_smoothing}"
+        )
+
+
+def check_axis(axis, loss_name: str) -> None:
+    if isinstance(axis, bool) or not isinstance(axis, int):
+        raise ValueError(f"`{loss_name}`: `axis` must be of type `int`. Received: axis={axis!r} of type {type(axis)}")
+
+
+class LossFunctionWrapper(Loss):
+    """A ``Loss`` computing ``fn(y_true, y_pred, **kwargs)``: how plain loss functions join compile/fit.
+
+    Args:
+        fn: the loss function, returning per-sample losses.
+        reduction, name, dtype: as for ``Loss``.
+        **kwargs: keyword arguments passed to ``fn`` on every call.
+    """
+
+    def __init__(self, fn: Callable, reduction: str | None = "sum_over_batch_size", name: str | None = None,
+                 dtype=None, **kwargs):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.fn = fn
+        self._fn_kwargs = kwargs
+
+    def call(self, y_true, y_pred):
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        return self.fn(y_true, y_pred, **self._fn_kwargs)
+
+    def _elementwise_weighted(self, y_true, y_pred, sample_weight):
+        term = getattr(self.fn, "elementwise_term", None)
+        y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
+        if term is None or not y_pred.shape or len(sample_weight.shape) != len(y_pred.shape):
+            return None
+        kwargs = dict(self._fn_kwargs)
+        axis = kwargs.pop("axis", -1)
+        terms = term(y_true, y_pred, **kwargs)
+        weights = sample_weight * ops.ones_like(terms)
+        return ops.mean(terms * weights, axis=axis), ops.mean(weights, axis=axis)
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config["fn"] = serialization.serialize(self.fn)
+        config.update(serialization.serialize(self._fn_kwargs))
+        return config
+
+    @classmethod
+    def from_config(cls, config: dict):
+        from lamina.losses import deserialize  # the package's name table (it imports this module)
+
+        config = dict(config)
+        if "fn" in config:
+            config["fn"] = deserialize(config["fn"])
+        return cls(**config)
+
+    def __repr__(self):
+        return f"<{type(self).__name__}({getattr(self.fn, '__name__', self.fn)}, kwargs={self._fn_kwargs})>"

@@ -1,0 +1,170 @@
+"""Regression metrics: running means of error functions, RMSE, correlations and the R2 score."""
+
+from __future__ import annotations
+
+from lamina import ops
+from lamina.metrics import error_functions as F
+from lamina.metrics.metric import Metric
+from lamina.metrics.metrics_utils import masked_sample_weight, squeeze_or_expand_to_same_rank
+from lamina.metrics.loss_metrics import _LossMean
+from lamina.metrics.reduction_metrics import Mean, MeanMetricWrapper
+
+
+class MeanSquaredError(_LossMean):
+    """Mean of ``(y_true - y_pred)^2``."""
+
+    def __init__(self, name: str = "mean_squared_error", dtype=None):
+        super().__init__(F.mean_squared_error, name=name, dtype=dtype)
+
+
+class MeanAbsoluteError(_LossMean):
+    """Mean of ``|y_true - y_pred|``."""
+
+    def __init__(self, name: str = "mean_absolute_error", dtype=None):
+        super().__init__(F.mean_absolute_error, name=name, dtype=dtype)
+
+
+class MeanAbsolutePercentageError(_LossMean):
+    """Mean of ``100 * |y_true - y_pred| / |y_true|``."""
+
+    def __init__(self, name: str = "mean_absolute_percentage_error", dtype=None):
+        super().__init__(F.mean_absolute_percentage_error, name=name, dtype=dtype)
+
+
+class MeanSquaredLogarithmicError(_LossMean):
+    """Mean of ``(log(1 + y_pred) - log(1 + y_true))^2``."""
+
+    def __init__(self, name: str = "mean_squared_logarithmic_error", dtype=None):
+        super().__init__(F.mean_squared_logarithmic_error, name=name, dtype=dtype)
+
+
+class LogCoshError(_LossMean):
+    """Mean of ``log(cosh(y_pred - y_true))``."""
+
+    def __init__(self, name: str = "logcosh", dtype=None):
+        super().__init__(F.log_cosh, name=name, dtype=dtype)
+
+
+class CosineSimilarity(MeanMetricWrapper):
+    """Mean cosine similarity between labels and predictions along ``axis``."""
+
+    _direction = "up"
+
+    def __init__(self, name: str = "cosine_similarity", dtype=None, axis: int = -1):
+        super().__init__(F.cosine_similarity, name=name, dtype=dtype, axis=axis)
+
+
+class PearsonCorrelation(MeanMetricWrapper):
+    """Mean over samples of Pearson's correlation between ``y_true`` and ``y_pred`` along ``axis``."""
+
+    _direction = "up"
+
+    def __init__(self, name: str = "pearson_correlation", dtype=None, axis: int = -1):
+        super().__init__(F.pearson_correlation, name=name, dtype=dtype, axis=axis)
+
+
+class ConcordanceCorrelation(MeanMetricWrapper):
+    """Mean over samples of Lin's concordance correlation between ``y_true`` and ``y_pred`` along ``axis``."""
+
+    _direction = "up"
+
+    def __init__(self, name: str = "concordance_correlation", dtype=None, axis: int = -1):
+        super().__init__(F.concordance_correlation, name=name, dtype=dtype, axis=axis)
+
+
+class RootMeanSquaredError(Mean):
+    """``sqrt`` of the running (weighted) mean of squared errors over all elements."""
+
+    _direction = "down"
+
+    def __init__(self, name: str = "root_mean_squared_error", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        sample_weight = masked_sample_weight(y_pred, sample_weight, self.dtype)
+        y_true, y_pred = squeeze_or_expand_to_same_rank(ops.cast(y_true, self.dtype), ops.cast(y_pred, self.dtype))
+        self._accumulate(ops.square(y_true - y_pred), sample_weight)
+
+    def result(self):
+        return ops.sqrt(super().result())
+
+
+_AGGREGATIONS = (None, "uniform_average", "variance_weighted_average")
+
+
+class R2Score(Metric):
+    """Coefficient of determination ``1 - SS_res / SS_tot`` per output column, aggregated.
+
+    Inputs are ``(batch, outputs)``. ``num_regressors > 0`` gives the adjusted R2
+    ``1 - (1 - R2) (n - 1) / (n - p - 1)`` where, as in Keras, ``n`` counts every element seen; when
+    ``n - p - 1 <= 0`` the plain R2 is returned.
+
+    Args:
+        class_aggregation: "uniform_average" (mean over outputs), "variance_weighted_average" (weighted by
+            each output's total variance) or None (one score per output).
+        num_regressors: the number of independent variables, for the adjusted R2.
+    """
+
+    _direction = "up"
+
+    def __init__(self, class_aggregation: str | None = "uniform_average", num_regressors: int = 0,
+                 name: str = "r2_score", dtype=None):
+        super().__init__(name=name, dtype=dtype)
+        if class_aggregation not in _AGGREGATIONS:
+            raise ValueError(f"Invalid value for argument `class_aggregation`. Expected one of {_AGGREGATIONS}. "
+                             f"Received: class_aggregation={class_aggregation}")
+        if num_regressors < 0:
+            raise ValueError("Invalid value for argument `num_regressors`. Expected a value >= 0. "
+                             f"Received: num_regressors={num_regressors}")
+        self.class_aggregation = class_aggregation
+        self.num_regressors = num_regressors
+        self.num_samples = self.add_variable((), "zeros", name="num_samples")
+        self._built = False
+
+    def _build(self, y_true_shape, y_pred_shape) -> None:
+        if len(y_pred_shape) != 2 or len(y_true_shape) != 2:
+            raise ValueError("R2Score expects 2D inputs with shape (batch_size, output_dim). Received input "
+                             f"shapes: y_pred.shape={tuple(y_pred_shape)} and y_true.shape={tuple(y_true_shape)}.")
+        outputs = (y_pred_shape[-1],)
+        self.squared_sum = self.add_variable(outputs, "zeros", name="squared_sum")
+        self.sum = self.add_variable(outputs, "zeros", name="sum")
+        self.total_mse = self.add_variable(outputs, "zeros", name="residual")
+        self.count = self.add_variable(outputs, "zeros", name="count")
+        self._built = True
+
+    def update_state(self, y_true, y_pred, sample_weight=None) -> None:
+        y_true, y_pred = squeeze_or_expand_to_same_rank(ops.cast(y_true, self.dtype), ops.cast(y_pred, self.dtype))
+        if not self._built:
+            self._build(y_true.shape, y_pred.shape)
+        weight = ops.cast(1.0 if sample_weight is None else sample_weight, self.dtype)
+        if weight.ndim == 1:
+            weight = ops.expand_dims(weight, 1)
+        weight = ops.broadcast_to(weight, y_true.shape)
+        weighted_true = y_true * weight
+        self.sum.assign_add(ops.sum(weighted_true, axis=0))
+        self.squared_sum.assign_add(ops.sum(y_true * weighted_true, axis=0))
+        self.total_mse.assign_add(ops.sum(ops.square(y_true - y_pred) * weight, axis=0))
+        self.count.assign_add(ops.sum(weight, axis=0))
+        self.num_samples.assign_add(ops.size(y_true))
+
+    def result(self):
+        mean = self.sum / self.count
+        total = self.squared_sum - self.sum * mean
+        scores = 1.0 - self.total_mse / total
+        scores = ops.where(ops.isinf(scores), 0.0, scores)
+        if self.class_aggregation == "uniform_average":
+            score = ops.mean(scores)
+        elif self.class_aggregation == "variance_weighted_average":
+            score = ops.sum(total * scores) / ops.sum(total)
+        else:
+            score = scores
+        if not self.num_regressors:
+            return score
+        n, p = self.num_samples, float(self.num_regressors)
+        dof = n - p - 1.0
+        adjusted = 1.0 - (1.0 - score) * (n - 1.0) / ops.where(dof > 0, dof, 1.0)
+        return ops.where(dof > 0, adjusted, score)
+
+    def get_config(self) -> dict:
+        return {**super().get_config(), "class_aggregation": self.class_aggregation,
+                "num_regressors": self.num_regressors}

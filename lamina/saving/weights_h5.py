@@ -1,0 +1,191 @@
+"""``.weights.h5`` files in Keras 3's layout, so weights move both ways between lamina and Keras.
+
+The file mirrors the object tree. Each saveable object (the model, every layer, the optimizer) has a
+group ``<path>/vars`` holding its own variables as datasets ``"0"``, ``"1"``, ... (trainable first, then
+non-trainable, in creation order). The model's own group is ``vars`` at the root. Paths are built as
+Keras builds them:
+
+- the layers of a functional or Sequential model come first, under ``layers/``, each named by the
+  snake_case of its *class* (``dense``, ``dense_1``, ``input_layer``), never by its layer name;
+- then the other attributes in sorted order (private ones last): a layer attribute is named by the
+  attribute (``dense_block/inner``), a list/dict of layers like the model's ``layers``;
+- a nested model repeats the pattern: ``layers/functional/layers/dense/vars/0``;
+- the optimizer's variables, when it is built: ``optimizer/vars/0``, ...
+
+An object reached twice (a shared layer) is stored once, at the first path. Loading walks the same tree
+and matches by path, checking counts and shapes before assigning anything.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import warnings
+
+import numpy as np
+
+from lamina import backend
+from lamina.backend.common.naming import to_snake_case
+
+_MODEL_INTERNALS = frozenset({"_graph", "_input_layer", "_stack", "optimizer"})
+_skiplist_cache = []
+
+
+def _base_attributes() -> frozenset:
+    """Attribute names every layer has (never walked): those of a bare ``Layer``."""
+    if not _skiplist_cache:
+        from lamina.layers.layer import Layer
+
+        _skiplist_cache.append(frozenset(dir(Layer(name="weights_h5_probe"))) | _MODEL_INTERNALS)
+    return _skiplist_cache[0]
+
+
+def _children(layer):
+    """``(name, child)`` pairs under ``layer``: its model layers first, then attributes, private ones last."""
+    from lamina.layers.layer import Layer
+    from lamina.models import Functional, Sequential
+
+    if isinstance(layer, (Functional, Sequential)):
+        yield "layers", layer.layers
+    skip = _base_attributes()
+    for attribute in sorted(dir(layer), key=lambda a: "~" + a if a.startswith("_") else a):
+        if attribute.startswith("__") or attribute in skip:
+            continue
+        try:
+            child = getattr(layer, attribute)
+        except Exception:  # a property that cannot be computed in this state holds no layer
+            continue
+        if isinstance(child, Layer) or isinstance(child, (list, tuple, dict)):
+            yield attribute, child
+
+
+def _walk(layer, path: str, visited: set):
+    """``(path, layer)`` for ``layer`` and every layer below it, each once, in Keras' order."""
+    from lamina.layers.layer import Layer
+
+    if id(layer) in visited:
+        return
+    visited.add(id(layer))
+    yield path, layer
+    for attribute, child in _children(layer):
+        child_path = f"{path}/{attribute}" if path else attribute
+        if isinstance(child, Layer):
+            yield from _walk(child, child_path, visited)
+            continue
+        items = child.values() if isinstance(child, dict) else child
+        used = {}
+        for item in items:
+            if not isinstance(item, Layer):
+                continue
+            name = to_snake_case(type(item).__name__)
+            used[name] = used.get(name, -1) + 1
+            yield from _walk(item, f"{child_path}/{name}" + (f"_{used[name]}" if used[name] else ""), visited)
+
+
+def _own_variables(layer) -> list:
+    return list(layer._trainable_variables) + list(layer._non_trainable_variables)
+
+
+def _optimizer_variables(model):
+    """The optimizer's variables when the model has a built optimizer, else None."""
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is None or not getattr(optimizer, "built", False):
+        return None
+    return list(optimizer.variables)
+
+
+def _check_path(filepath) -> str:
+    path = os.fspath(filepath)
+    if not str(path).endswith(".weights.h5"):
+        raise ValueError(f"The filename must end in `.weights.h5`. Received: filepath={path}")
+    return path
+
+
+def _write_group(h5file, path: str, variables) -> None:
+    group = h5file.create_group(f"{path}/vars" if path else "vars")
+    for index, variable in enumerate(variables):
+        group.create_dataset(str(index), data=np.asarray(backend.convert_to_numpy(variable)))
+
+
+def save_weights(model, filepath, overwrite: bool = True) -> None:
+    """Write ``model``'s weights to ``filepath`` (``*.weights.h5``, Keras 3's layout; see the module docstring).
+
+    The file is written under a temporary name in the same folder and renamed over ``filepath`` when
+    complete, so a failure mid-way leaves any previous file intact.
+    """
+    import h5py
+
+    path = _check_path(filepath)
+    if not overwrite and os.path.exists(path):
+        raise FileExistsError(f"File {path} already exists and `overwrite=False`.")
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
+    os.close(handle)
+    try:
+        with h5py.File(temporary, "w") as h5file:
+            for layer_path, layer in _walk(model, "", set()):
+                _write_group(h5file, layer_path, _own_variables(layer))
+            optimizer_variables = _optimizer_variables(model)
+            if optimizer_variables is not None:
+                _write_group(h5file, "optimizer", optimizer_variables)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def _stored(h5file, path: str) -> list:
+    """The arrays stored for ``path``, in index order (empty when the file has none)."""
+    key = f"{path}/vars" if path else "vars"
+    if key not in h5file:
+        return []
+    group = h5file[key]
+    return [np.asarray(group[str(index)]) for index in range(len(group))]
+
+
+def _match(owner: str, path: str, variables, values) -> tuple[list, str | None]:
+    """Pairs ``(variable, value)`` to assign, or an error message naming ``owner`` when they do not fit."""
+    if len(values) != len(variables):
+        return [], (f"{owner} (path '{path or '/'}') expects {len(variables)} variables "
+                    f"{[tuple(v.shape) for v in variables]}, but the file holds {len(values)}.")
+    for index, (variable, value) in enumerate(zip(variables, values)):
+        if tuple(variable.shape) != tuple(value.shape):
+            return [], (f"{owner} (path '{path or '/'}'): variable {index} ('{variable.name}') has shape "
+                        f"{tuple(variable.shape)}, but the file holds shape {tuple(value.shape)}.")
+    return list(zip(variables, values)), None
+
+
+def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
+    """Load weights written by ``save_weights`` (or by Keras 3) into ``model``.
+
+    Every layer's variables are checked (count and shapes) before any is assigned. A mismatch raises a
+    ``ValueError`` naming the layers, unless ``skip_mismatch`` is set: then those layers keep their
+    values, a warning names them, and the rest load.
+    """
+    import h5py
+
+    path = _check_path(filepath)
+    assignments, errors = [], []
+    with h5py.File(path, "r") as h5file:
+        for layer_path, layer in _walk(model, "", set()):
+            pairs, error = _match(f"Layer '{layer.name}'", layer_path, _own_variables(layer),
+                                  _stored(h5file, layer_path))
+            assignments.extend(pairs)
+            if error:
+                errors.append(error)
+        optimizer_values = _stored(h5file, "optimizer")
+        optimizer = getattr(model, "optimizer", None)
+        if optimizer_values and optimizer is not None:
+            if not getattr(optimizer, "built", False) and hasattr(optimizer, "build"):
+                optimizer.build(model.trainable_variables)
+            pairs, error = _match("Optimizer", "optimizer", list(optimizer.variables), optimizer_values)
+            if error:
+                warnings.warn(f"Skipping the optimizer's variables: {error}", stacklevel=2)
+            assignments.extend(pairs)
+    if errors and not skip_mismatch:
+        raise ValueError(f"Cannot load weights from {path} into model '{model.name}':\n  " + "\n  ".join(errors))
+    if errors:
+        warnings.warn("Skipped loading weights of:\n  " + "\n  ".join(errors), stacklevel=2)
+    for variable, value in assignments:
+        variable.assign(value)

@@ -1,0 +1,316 @@
+"""Trainer: ``compile``, ``fit``, ``evaluate``, ``predict`` and the ``*_on_batch`` methods of every Model.
+
+One engine-neutral loop. The engine supplies only the steps (``lamina.backend.engine.step``): how one
+batch is trained, tested or predicted, and how gradients are switched off. Metric state stays on the
+device; values reach the host at epoch end, or when a callback reads the lazy batch logs.
+"""
+
+from __future__ import annotations
+
+from lamina import backend, metrics as metrics_module, optimizers, tree
+from lamina.callbacks import CallbackList
+from lamina.training.compile_utils import CompiledLoss, CompiledMetrics, match_outputs
+from lamina.training.data_adapters import train_validation_split
+from lamina.training.epoch_iterator import EpochIterator
+from lamina.training.logs import LazyLogs
+
+_step = backend.engine.step
+_DEFAULT_BATCH_SIZE = 32
+
+
+def _unpack(data):
+    """``(x, y, sample_weight)`` from a batch given as x, (x,), (x, y) or (x, y, sample_weight)."""
+    if isinstance(data, tuple) and 1 <= len(data) <= 3:
+        return data + (None,) * (3 - len(data))
+    return data, None, None
+
+
+def _batch_size_of(x) -> int:
+    return int(tree.flatten(x)[0].shape[0])
+
+
+def _is_small_array_input(x, batch_size) -> bool:
+    """True for in-memory data of at most one batch (``predict`` then skips the epoch machinery)."""
+    leaves = tree.flatten(x)
+    if not leaves or not all(hasattr(leaf, "shape") and hasattr(leaf, "__len__") for leaf in leaves):
+        return False
+    if any(getattr(leaf, "to_numpy", None) is not None for leaf in leaves):
+        return False
+    return all(len(leaf) <= batch_size for leaf in leaves)
+
+
+class Trainer:
+    """Mixed into ``Model``: the training and inference API."""
+
+    compiled = False
+    optimizer = None
+    stop_training = False
+    history = None
+    _compile_loss = None
+    _compile_metrics = None
+    _loss_tracker = None
+    _output_names = None
+    _step_variables = None
+
+    # -- compile ---------------------------------------------------------------------------------
+    def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
+                run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True):
+        """Configure training: the optimizer, the loss(es) per output, their weights and the metrics.
+
+        ``jit_compile=True`` compiles the training step with the engine's compiler (torch.compile on
+        torch); ``"auto"`` leaves it eager on torch. ``steps_per_execution`` and ``run_eagerly`` are
+        accepted for Keras compatibility; every step already runs eagerly on torch.
+        """
+        self.optimizer = optimizers.get(optimizer)
+        self._compile_loss = CompiledLoss(loss, loss_weights) if loss is not None else None
+        self._compile_metrics = CompiledMetrics(metrics, weighted_metrics, compiled_loss=self._compile_loss)
+        self._loss_tracker = metrics_module.Mean(name="loss")
+        self._output_names = None
+        self.run_eagerly = run_eagerly
+        self.steps_per_execution = steps_per_execution
+        self.jit_compile = jit_compile is True
+        self._train_function = self._test_function = None
+        self.compiled = True
+
+    def _assert_compiled(self, method):
+        if not self.compiled:
+            raise RuntimeError(f"You must call `compile()` before calling `{method}()`.")
+
+    def _resolve_output_names(self, y_pred):
+        """Names of the outputs, in the order predictions and targets are flattened."""
+        if self._output_names is not None:
+            return self._output_names
+        if isinstance(y_pred, dict):
+            names = sorted(y_pred)
+        else:
+            count = len(tree.flatten(y_pred))
+            names = list(getattr(self, "output_names", None) or [])
+            if len(names) != count or len(set(names)) != count:
+                names = ["output"] if count == 1 else [f"output_{i + 1}" for i in range(count)]
+        self._output_names = names
+        for compiled in (self._compile_loss, self._compile_metrics):
+            if compiled is not None:
+                compiled.output_names = names
+        return names
+
+    # -- the pieces a step is made of (Keras 3 names, overridable) ------------------------------
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        """The total loss of a batch: the compiled losses plus the model's own (regularization) losses."""
+        total = None
+        if self._compile_loss is not None:
+            names = self._resolve_output_names(y_pred)
+            y_list, pred_list, weight_list = match_outputs(y, y_pred, sample_weight, names)
+            total = self._compile_loss(y_list, pred_list, weight_list)
+        for extra in self.losses:
+            total = extra if total is None else total + extra
+        if total is None:
+            raise ValueError("The model has no loss to optimize: pass `loss=` to `compile()`.")
+        return total
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        """Update the compiled metrics with a batch and return the (lazy) logs."""
+        names = self._resolve_output_names(y_pred)
+        if self._compile_metrics is not None and y is not None:
+            y_list, pred_list, weight_list = match_outputs(y, y_pred, sample_weight, names)
+            self._compile_metrics.update_state(y_list, pred_list, weight_list)
+        return self.get_metrics_result(lazy=True)
+
+    def get_metrics_result(self, lazy=False):
+        """The current value of every metric: Python floats, or a ``LazyLogs`` when ``lazy``."""
+        logs = LazyLogs({metric.name: metric for metric in self.metrics})
+        return logs if lazy else dict(logs)
+
+    @property
+    def metrics(self) -> list:
+        """The loss tracker, the per-output loss trackers, then the compiled metrics."""
+        if not self.compiled:
+            return []
+        found = [self._loss_tracker]
+        if self._compile_loss is not None:
+            found.extend(self._compile_loss.metrics)
+        found.extend(self._compile_metrics.metrics)
+        return found
+
+    @property
+    def metrics_names(self) -> list:
+        return [metric.name for metric in self.metrics]
+
+    def reset_metrics(self):
+        for metric in self.metrics:
+            metric.reset_state()
+
+    def train_step(self, data):
+        """One training step on a batch; returns logs. Override for custom training (Keras 3 style)."""
+        return _step.train_step(self, data)
+
+    def test_step(self, data):
+        return _step.test_step(self, data)
+
+    def predict_step(self, data):
+        return _step.predict_step(self, data)
+
+    def _make_train_function(self):
+        if self._train_function is None:
+            function = self.train_step
+            self._train_function = _step.compile_function(function) if self.jit_compile else function
+        return self._train_function
+
+    # -- fit -------------------------------------------------------------------------------------
+    def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
+            validation_data=None, shuffle=True, class_weight=None, sample_weight=None, initial_epoch=0,
+            steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
+        """Train for ``epochs`` epochs and return the ``History``."""
+        self._assert_compiled("fit")
+        if validation_split and validation_data is None:
+            (x, y, sample_weight), validation_data = train_validation_split((x, y, sample_weight), validation_split)
+        iterator = EpochIterator(x, y, sample_weight, batch_size=self._batch_size(x, batch_size),
+                                 steps_per_epoch=steps_per_epoch, shuffle=shuffle, class_weight=class_weight,
+                                 output_names=self._class_weight_names(class_weight))
+        validation = None
+        if validation_data is not None:
+            val_x, val_y, val_weight = _unpack(validation_data)
+            validation = EpochIterator(val_x, val_y, val_weight,
+                                       batch_size=self._batch_size(val_x, validation_batch_size or batch_size),
+                                       steps_per_epoch=validation_steps)
+        callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
+                                     verbose=verbose, epochs=epochs, steps=iterator.num_batches)
+        train_function = self._make_train_function()
+        self.stop_training = False
+        self._step_variables = None
+        callback_list.on_train_begin()
+        epoch_logs = {}
+        try:
+            for epoch in range(initial_epoch, epochs):
+                self.reset_metrics()
+                callback_list.on_epoch_begin(epoch)
+                for step, batch in iterator.enumerate_epoch():
+                    callback_list.on_train_batch_begin(step)
+                    logs = train_function(batch)
+                    callback_list.on_train_batch_end(step, logs)
+                    if self.stop_training:
+                        break
+                epoch_logs = self.get_metrics_result()
+                if validation is not None and self._validates_at(epoch, validation_freq):
+                    validation.reset()
+                    val_logs = self._run_evaluation(validation, callback_list=None)
+                    epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
+                callback_list.on_epoch_end(epoch, epoch_logs)
+                if self.stop_training:
+                    break
+        finally:
+            self._step_variables = None
+        callback_list.on_train_end(epoch_logs)
+        return self.history
+
+    def _batch_size(self, x, batch_size):
+        if batch_size is not None:
+            return batch_size
+        return None if _is_dataset(x) else _DEFAULT_BATCH_SIZE
+
+    def _class_weight_names(self, class_weight):
+        if not class_weight or not isinstance(getattr(self, "_outputs_struct", None), (list, tuple, dict)):
+            return getattr(self, "output_names", None)
+        outputs = self._outputs_struct
+        return sorted(outputs) if isinstance(outputs, dict) else self.output_names
+
+    @staticmethod
+    def _validates_at(epoch, validation_freq) -> bool:
+        if isinstance(validation_freq, int):
+            return (epoch + 1) % validation_freq == 0
+        return (epoch + 1) in validation_freq
+
+    # -- evaluate --------------------------------------------------------------------------------
+    def evaluate(self, x=None, y=None, batch_size=None, verbose="auto", sample_weight=None, steps=None,
+                 callbacks=None, return_dict=False, **kwargs):
+        """Loss and metrics on data: a scalar (loss only), a list in ``metrics_names`` order, or a dict."""
+        self._assert_compiled("evaluate")
+        unknown = set(kwargs) - {"return_dict"}
+        if unknown:
+            raise TypeError(f"Invalid keyword arguments for evaluate(): {sorted(unknown)}")
+        iterator = EpochIterator(x, y, sample_weight, batch_size=self._batch_size(x, batch_size),
+                                 steps_per_epoch=steps)
+        callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+                                     steps=iterator.num_batches)
+        logs = self._run_evaluation(iterator, callback_list)
+        if return_dict:
+            return logs
+        values = [logs[name] for name in self.metrics_names if name in logs]
+        return values[0] if len(values) == 1 else values
+
+    def _run_evaluation(self, iterator, callback_list):
+        self.reset_metrics()
+        if callback_list is not None:
+            callback_list.on_test_begin()
+        with _step.no_grad():
+            for step, batch in iterator.enumerate_epoch():
+                if callback_list is not None:
+                    callback_list.on_test_batch_begin(step)
+                logs = self.test_step(batch)
+                if callback_list is not None:
+                    callback_list.on_test_batch_end(step, logs)
+        logs = self.get_metrics_result()
+        if callback_list is not None:
+            callback_list.on_test_end(logs)
+        return logs
+
+    # -- predict ---------------------------------------------------------------------------------
+    def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
+        """Model outputs for ``x`` as NumPy arrays (same structure as the model's outputs)."""
+        batch_size = self._batch_size(x, batch_size)
+        if callbacks is None and steps is None and batch_size and _is_small_array_input(x, batch_size):
+            with _step.no_grad():
+                return tree.map_structure(backend.convert_to_numpy, self.predict_step((x,)))
+        iterator = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps)
+        callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
+                                     steps=iterator.num_batches)
+        callback_list.on_predict_begin()
+        outputs = []
+        with _step.no_grad():
+            for step, batch in iterator.enumerate_epoch():
+                callback_list.on_predict_batch_begin(step)
+                batch_outputs = self.predict_step(batch)
+                outputs.append(batch_outputs)
+                callback_list.on_predict_batch_end(step, {"outputs": batch_outputs})
+        callback_list.on_predict_end()
+        if not outputs:
+            raise ValueError("`predict` received no data: the input iterator yielded no batch.")
+        joined = tree.map_structure(lambda *parts: backend.numpy.concatenate(list(parts), 0), *outputs)
+        return tree.map_structure(backend.convert_to_numpy, joined)
+
+    # -- single batches --------------------------------------------------------------------------
+    def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
+        """One gradient update on one batch; returns the loss and metrics after it."""
+        self._assert_compiled("train_on_batch")
+        self.reset_metrics()
+        batch = self._single_batch(x, y, sample_weight, class_weight)
+        self._make_train_function()(batch)
+        return self._batch_result(return_dict)
+
+    def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
+        self._assert_compiled("test_on_batch")
+        self.reset_metrics()
+        with _step.no_grad():
+            self.test_step(self._single_batch(x, y, sample_weight, None))
+        return self._batch_result(return_dict)
+
+    def predict_on_batch(self, x):
+        with _step.no_grad():
+            return tree.map_structure(backend.convert_to_numpy, self.predict_step((x,)))
+
+    def _single_batch(self, x, y, sample_weight, class_weight):
+        iterator = EpochIterator(x, y, sample_weight, batch_size=_batch_size_of(x), shuffle=False,
+                                 class_weight=class_weight, output_names=self._class_weight_names(class_weight))
+        return next(iter(iterator.enumerate_epoch()))[1]
+
+    def _batch_result(self, return_dict):
+        logs = self.get_metrics_result()
+        if return_dict:
+            return logs
+        values = list(logs.values())
+        return values[0] if len(values) == 1 else values
+
+
+def _is_dataset(x) -> bool:
+    """Generators, PyDatasets and data loaders bring their own batch size."""
+    return not (x is None or hasattr(x, "shape") or isinstance(x, (list, tuple, dict)) or hasattr(x, "to_numpy"))
+
