@@ -65,15 +65,14 @@ class Loss:
         in_mask = get_mask(y_pred)
         y_pred = as_dtype(y_pred, self.dtype)
         y_true = ops.convert_to_tensor(y_true, dtype=self.dtype)
-        applied_weight = None
+        weighted = None
         if sample_weight is not None:
             sample_weight = ops.convert_to_tensor(sample_weight, dtype=self.dtype)
             weighted = self._elementwise_weighted(y_true, y_pred, sample_weight)
-            if weighted is not None:
-                losses, applied_weight = weighted
-                sample_weight = None
-        if applied_weight is None:
-            losses = self.call(y_true, y_pred)
+        if weighted is None:
+            losses, applied_weight = self.call(y_true, y_pred), None
+        else:  # the weights are inside the losses now
+            (losses, applied_weight), sample_weight = weighted, None
         mask = _combine_masks(in_mask, get_mask(losses))
         return reduce_weighted_values(losses, sample_weight, mask, self.reduction, self.dtype, applied_weight)
 
@@ -107,6 +106,7 @@ def as_dtype(x, dtype: str):
     if logits is not None and converted is not x:
         try:
             converted._keras_logits = ops.convert_to_tensor(logits, dtype=dtype)
+            converted._keras_logits_kind = getattr(x, "_keras_logits_kind", None)
         except AttributeError:  # a type without instance attributes
             pass
     return converted
@@ -193,7 +193,7 @@ def reduce_weighted_values(values, sample_weight=None, mask=None, reduction="sum
     if mask is not None:
         mask = _mask_weight(mask, values.dtype, reduction)
         if weight is not None:
-            mask, weight = squeeze_or_expand_to_same_rank(mask, weight)
+            mask, weight = _align_weight(mask, weight)
         weight = mask if weight is None else weight * mask
     if weight is not None:
         values, weight = _align_weight(values, weight)

@@ -10,7 +10,7 @@ import warnings
 
 from lamina import config, ops
 from lamina.backend.common.masking import set_mask
-from lamina.losses.wrapper import averages, cast_like, check_axis, check_label_smoothing, logits_of
+from lamina.losses.wrapper import averages, cast_like, check_axis, check_label_smoothing, check_same_shape, logits_of
 
 
 def _smooth_binary(y_true, label_smoothing):
@@ -21,7 +21,8 @@ def _smooth_binary(y_true, label_smoothing):
 def _binary_crossentropy_terms(y_true, y_pred, from_logits=False, label_smoothing=0.0):
     check_label_smoothing(label_smoothing, "binary_crossentropy")
     y_true, y_pred = cast_like(y_true, y_pred)
-    output, from_logits = logits_of(y_pred, from_logits, "binary_crossentropy")
+    check_same_shape(y_true, y_pred, "binary_crossentropy")
+    output, from_logits = logits_of(y_pred, from_logits, "sigmoid", "binary_crossentropy")
     return ops.binary_crossentropy(_smooth_binary(y_true, label_smoothing), output, from_logits=from_logits)
 
 
@@ -29,8 +30,9 @@ def _binary_focal_terms(y_true, y_pred, apply_class_balancing=False, alpha=0.25,
                         label_smoothing=0.0):
     check_label_smoothing(label_smoothing, "binary_focal_crossentropy")
     y_true, y_pred = cast_like(y_true, y_pred)
+    check_same_shape(y_true, y_pred, "binary_focal_crossentropy")
     y_true = _smooth_binary(y_true, label_smoothing)
-    output, from_logits = logits_of(y_pred, from_logits, "binary_focal_crossentropy")
+    output, from_logits = logits_of(y_pred, from_logits, "sigmoid", "binary_focal_crossentropy")
     bce = ops.binary_crossentropy(y_true, output, from_logits=from_logits)
     probability = ops.sigmoid(output) if from_logits else output
     p_t = y_true * probability + (1.0 - y_true) * (1.0 - probability)
@@ -69,6 +71,7 @@ def _categorical_inputs(y_true, y_pred, label_smoothing, axis, loss_name):
     check_axis(axis, loss_name)
     check_label_smoothing(label_smoothing, loss_name)
     y_true, y_pred = cast_like(y_true, y_pred)
+    check_same_shape(y_true, y_pred, loss_name)
     if y_pred.shape and y_pred.shape[-1] == 1:
         warnings.warn(
             f"In loss {loss_name}, expected y_pred.shape to be (batch_size, num_classes) with num_classes > 1. "
@@ -89,7 +92,7 @@ def categorical_crossentropy(y_true, y_pred, from_logits: bool = False, label_sm
     ``label_smoothing`` s gives ``s / num_classes`` to non-target classes and ``1 - s + s / num_classes`` to targets.
     """
     y_true, y_pred = _categorical_inputs(y_true, y_pred, label_smoothing, axis, "categorical_crossentropy")
-    output, from_logits = logits_of(y_pred, from_logits, "categorical_crossentropy")
+    output, from_logits = logits_of(y_pred, from_logits, "softmax", "categorical_crossentropy", axis)
     return ops.categorical_crossentropy(y_true, output, from_logits=from_logits, axis=axis)
 
 
@@ -125,7 +128,7 @@ def sparse_categorical_crossentropy(y_true, y_pred, from_logits: bool = False, i
     check_axis(axis, "sparse_categorical_crossentropy")
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = _sparse_labels(y_true, y_pred)
-    output, from_logits = logits_of(y_pred, from_logits, "sparse_categorical_crossentropy")
+    output, from_logits = logits_of(y_pred, from_logits, "softmax", "sparse_categorical_crossentropy", axis)
     if ignore_class is None:
         return ops.sparse_categorical_crossentropy(y_true, output, from_logits=from_logits, axis=axis)
     valid = ops.not_equal(y_true, ignore_class)

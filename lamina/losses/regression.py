@@ -68,7 +68,8 @@ def mean_squared_logarithmic_error(y_true, y_pred):
 
 @averages(_huber_terms)
 def huber(y_true, y_pred, delta: float = 1.0):
-    """Huber loss: ``0.5 * e**2`` where ``|e| <= delta``, else ``delta * |e| - 0.5 * delta**2``; mean over the last axis."""
+    """Huber loss, averaged over the last axis: ``0.5 * e**2`` where ``|e| <= delta``, else
+    ``delta * |e| - 0.5 * delta**2``."""
     return ops.mean(_huber_terms(y_true, y_pred, delta=delta), axis=-1)
 
 

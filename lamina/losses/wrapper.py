@@ -37,22 +37,36 @@ def cast_like(y_true, y_pred) -> tuple:
     return ops.convert_to_tensor(y_true, dtype=ops.dtype(y_pred)), y_pred
 
 
-def logits_of(y_pred, from_logits: bool, loss_name: str) -> tuple:
-    """``(output, from_logits)``: the logits a sigmoid/softmax activation attached to ``y_pred`` if any.
+def logits_of(y_pred, from_logits: bool, activation: str, loss_name: str, axis: int = -1) -> tuple:
+    """``(output, from_logits)``: the logits behind ``y_pred`` when ``activation`` produced it, else ``y_pred``.
 
-    Cross-entropy from logits is exact where probabilities near 0 or 1 would be clipped (Keras does the same
-    with ``_keras_logits``).
+    An activation leaves ``_keras_logits`` (its input) and ``_keras_logits_kind`` (``"sigmoid"``, or
+    ``"softmax"`` over the last axis) on its output. Cross-entropy from those logits is exact where
+    probabilities near 0 or 1 would be clipped. Logits of another activation (a softmax output fed to a
+    binary cross-entropy) are not used: they would change the loss, not just its precision.
     """
     logits = getattr(y_pred, "_keras_logits", None)
-    if logits is None:
+    if logits is None or getattr(y_pred, "_keras_logits_kind", None) != activation:
+        return y_pred, from_logits
+    if activation == "softmax" and axis not in (-1, len(y_pred.shape) - 1):
         return y_pred, from_logits
     if from_logits:
         warnings.warn(
-            f"`{loss_name}` received `from_logits=True`, but `y_pred` was produced by a sigmoid or softmax "
-            "activation and thus does not hold logits; the logits behind that activation are used.",
+            f"`{loss_name}` received `from_logits=True`, but `y_pred` was produced by a {activation} activation "
+            "and thus does not hold logits; the logits behind that activation are used.",
             stacklevel=3,
         )
     return ops.convert_to_tensor(logits, dtype=ops.dtype(y_pred)), True
+
+
+def check_same_shape(y_true, y_pred, loss_name: str) -> None:
+    """Raise unless the known dimensions of ``y_true`` and ``y_pred`` agree (broadcasting would be silent)."""
+    t, p = tuple(y_true.shape), tuple(y_pred.shape)
+    if len(t) != len(p) or any(a is not None and b is not None and a != b for a, b in zip(t, p)):
+        raise ValueError(
+            f"`{loss_name}`: `y_true` and `y_pred` must have the same shape. "
+            f"Received: y_true.shape={t}, y_pred.shape={p}"
+        )
 
 
 def check_label_smoothing(label_smoothing, loss_name: str) -> None:

@@ -1,10 +1,12 @@
-"""Model: a layer that groups layers. ``Model(inputs, outputs)`` builds a functional graph; subclasses
-define ``call``. Training (``compile``/``fit``/...) is added on top of this class by ``lamina.training``.
+"""Model: a layer that groups layers, with training (``compile``/``fit``/... from ``lamina.training``).
+
+``Model(inputs, outputs)`` builds a functional graph; subclasses define ``call``.
 """
 
 from __future__ import annotations
 
 from lamina.layers.layer import Layer
+from lamina.training.trainer import Trainer
 
 
 def _is_functional_signature(args, kwargs) -> bool:
@@ -13,7 +15,7 @@ def _is_functional_signature(args, kwargs) -> bool:
     )
 
 
-class Model(Layer):
+class Model(Trainer, Layer):
     """A group of layers with training and inference features.
 
     Two ways to make one:
@@ -75,6 +77,15 @@ class Model(Layer):
         from lamina.saving.model_json import model_to_json
 
         return model_to_json(self, **kwargs)
+
+    def save(self, filepath, overwrite: bool = True, **kwargs) -> None:
+        """Write the whole model (config, weights, compile arguments, optimizer state) as a ``.keras`` zip.
+
+        ``kwargs`` go to ``lamina.saving.save_model`` (``zipped=False`` writes a folder).
+        """
+        from lamina.saving.keras_file import save_model
+
+        save_model(self, filepath, overwrite=overwrite, **kwargs)
 
     def save_weights(self, filepath, overwrite: bool = True) -> None:
         """Write all weights (and built optimizer state) to a Keras 3 ``.weights.h5`` file."""

@@ -239,8 +239,9 @@ class Optimizer:
         elif len(variables) == len(self._trainable_variables) and all(
                 a is b for a, b in zip(variables, self._trainable_variables)):
             variables = self._trainable_variables  # lets `_state_of` hand out whole state lists
-        get_dtype = backend.core.get_dtype
-        grads = [g if get_dtype(g) == v.dtype else ops.cast(g, v.dtype) for g, v in zip(grads, variables)]
+        is_tensor, get_dtype = backend.is_tensor, backend.core.get_dtype
+        grads = [g if is_tensor(g) and get_dtype(g) == v.dtype else ops.convert_to_tensor(g, dtype=v.dtype)
+                 for g, v in zip(grads, variables)]
         return grads, variables
 
     def _apply(self, grads: list, variables: list) -> None:

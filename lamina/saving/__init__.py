@@ -1,5 +1,6 @@
-"""Saving and loading: object configs, model JSON, and ``.weights.h5`` files in Keras 3's formats."""
+"""Saving and loading: object configs, model JSON, ``.weights.h5`` files and ``.keras`` models, in Keras 3's formats."""
 
+from lamina.saving.keras_file import load_model, save_model  # noqa: F401
 from lamina.saving.model_json import model_from_json  # noqa: F401
 from lamina.saving.serialization import (  # noqa: F401
     CustomObjectScope,

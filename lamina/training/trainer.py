@@ -189,6 +189,8 @@ class Trainer:
                     callback_list.on_train_batch_end(step, logs)
                     if self.stop_training:
                         break
+                if iterator.exhausted:  # a one-shot generator ran dry: Keras stops training
+                    self.stop_training = True
                 epoch_logs = self.get_metrics_result()
                 if validation is not None and self._validates_at(epoch, validation_freq):
                     validation.reset()

@@ -206,7 +206,8 @@ class Progbar:
             self._live.start()
             # Live hides the cursor until it stops; an interrupted fit must not leave the terminal without one.
             self._console.show_cursor(True)
-        self._live.update(line, refresh=True)
+        # Stopping redraws the last line on a terminal, but not in a notebook.
+        self._live.update(line, refresh=not finalize or self._console.is_jupyter)
         if finalize:
             self._live.stop()
             self._live = None

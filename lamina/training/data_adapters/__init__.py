@@ -7,6 +7,8 @@ from lamina.training.data_adapters.array_adapter import ArrayAdapter
 from lamina.training.data_adapters.class_weights import ClassWeighting
 from lamina.training.data_adapters.data_utils import (
     is_array_data,
+    map_leaves,
+    to_host_array,
     train_validation_split,
     unpack_x_y_sample_weight,
 )
@@ -31,6 +33,8 @@ def _source_kind(x) -> str | None:
         return "a generator"
     if hasattr(x, "__iter__") and not isinstance(x, (str, bytes, dict, list, tuple)):
         return "an iterable"
+    if isinstance(x, (list, tuple, dict)):
+        map_leaves(lambda leaf: to_host_array(leaf, "x"), x)  # name the structure's unsupported leaf
     raise TypeError(
         "Unrecognized data type: expected NumPy arrays, engine tensors, pandas objects, lists of numbers (or "
         "lists/tuples/dicts of those), a generator or iterator, a lamina.utils.PyDataset or the engine's data "
@@ -41,7 +45,7 @@ def _source_kind(x) -> str | None:
 def get_data_adapter(x, y=None, sample_weight=None, batch_size=None, shuffle=False, class_weight=None,
                      output_names=None):
     """The adapter that serves ``x`` (and ``y``, ``sample_weight`` for arrays) in batches."""
-    weighting = None if class_weight is None else ClassWeighting(class_weight, output_names)
+    weighting = ClassWeighting(class_weight, output_names) if class_weight else None
     kind = _source_kind(x)
     if kind is None:
         for name, data in (("y", y), ("sample_weight", sample_weight)):

@@ -58,8 +58,8 @@ class ClassWeighting:
     """
 
     def __init__(self, class_weight: dict, output_names: list[str] | None = None):
-        if not isinstance(class_weight, dict) or not class_weight:
-            raise ValueError(f"`class_weight` must be a non-empty dict. Received: class_weight={class_weight!r}")
+        if not isinstance(class_weight, dict):
+            raise ValueError(f"`class_weight` must be a dict. Received: class_weight={class_weight!r}")
         self.class_weight = class_weight
         self.output_names = list(output_names) if output_names is not None else None
         self._tables = {}  # (output position, size, kind) -> weight table on the device

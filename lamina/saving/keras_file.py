@@ -1,0 +1,295 @@
+"""Whole models in Keras 3's ``.keras`` format: ``save_model`` / ``load_model``.
+
+A ``.keras`` file is a zip archive of three members, written in this order:
+
+- ``metadata.json``: ``{"keras_version", "date_saved", "lamina_version"}`` (Keras reads only the first two,
+  for display; the third says which lamina wrote the file);
+- ``config.json``: the model's serialized config with Keras 3's module names (see ``keras_names``), plus
+  ``"compile_config"`` when the model was compiled: the ``compile()`` arguments, serialized;
+- ``model.weights.h5``: every variable in the ``.weights.h5`` layout (see ``weights_h5``), the optimizer's
+  under ``optimizer/vars`` when it is built.
+
+``save_model(..., zipped=False)`` writes the same three files into a folder instead. Files move both
+ways: Keras 3 loads what lamina writes, lamina loads what Keras 3 writes. Saving goes through a
+temporary name in the target's folder, renamed over the target once complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime
+import inspect
+import json
+import os
+import shutil
+import tempfile
+import warnings
+import zipfile
+
+from lamina.saving import keras_names, serialization, weights_h5
+
+_CONFIG = "config.json"
+_METADATA = "metadata.json"
+_WEIGHTS = "model.weights.h5"
+_HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
+# The Keras 3 release whose file layout lamina writes; Keras shows it as "Saved with Keras ...".
+KERAS_FORMAT_VERSION = "3.10.0"
+# Keras' compile_config keys, in its order.
+_COMPILE_KEYS = ("optimizer", "loss", "loss_weights", "metrics", "weighted_metrics", "run_eagerly",
+                 "steps_per_execution", "jit_compile")
+
+
+# -- compile config --------------------------------------------------------------------------------
+def get_compile_config(model) -> dict | None:
+    """The ``compile()`` arguments of ``model``, serialized as Keras 3 writes them; None when not compiled.
+
+    Reads ``model._compile_config``: the dict of arguments that ``compile()`` records (the optimizer as
+    the resolved instance, so that its current hyperparameters are saved).
+    """
+    arguments = getattr(model, "_compile_config", None)
+    if not getattr(model, "compiled", False) or arguments is None:
+        return None
+    return serialization.serialize({key: arguments.get(key) for key in _COMPILE_KEYS if key in arguments})
+
+
+def _resolve(value, family, custom_objects):
+    """A compile argument from its serialized form: names stay names (``compile`` resolves them), configs
+    become objects of ``family`` (``lamina.losses``, ...), and lists and per-output dicts are walked."""
+    if isinstance(value, list):
+        return [_resolve(item, family, custom_objects) for item in value]
+    if not isinstance(value, dict):
+        return value
+    if "class_name" not in value:
+        return {key: _resolve(item, family, custom_objects) for key, item in value.items()}
+    if value["class_name"] == "function":  # Keras' form of a plain function: its (registered) name
+        registered = value.get("registered_name") or ""
+        return registered if ">" in registered else value["config"]
+    return family.deserialize(value, custom_objects)
+
+
+def _trainer_compile():
+    """``Trainer.compile``, the method ``compile_from_config`` calls (None while training is unavailable)."""
+    try:
+        from lamina.training.trainer import Trainer
+    except ImportError:
+        return None
+    return Trainer.compile
+
+
+def compile_from_config(model, config: dict, custom_objects: dict | None = None) -> None:
+    """Compile ``model`` from ``get_compile_config``'s output (lamina's or Keras 3's), and build its optimizer.
+
+    As in Keras, a model whose class overrides ``compile`` is left uncompiled, with a warning: its
+    ``compile`` may take other arguments.
+    """
+    from lamina import losses, metrics, optimizers
+
+    trainer_compile = _trainer_compile()
+    if trainer_compile is None or getattr(type(model), "compile", None) is not trainer_compile:
+        warnings.warn(f"`compile()` was not called as part of model loading because model "
+                      f"'{model.name}' overrides `compile()` or has no lamina training API. Call "
+                      "`compile()` yourself.", stacklevel=3)
+        return
+    families = {"optimizer": optimizers, "loss": losses, "metrics": metrics, "weighted_metrics": metrics}
+    accepted = inspect.signature(trainer_compile).parameters
+    config = keras_names.to_lamina(config)
+    with serialization.custom_object_scope(custom_objects or {}):
+        arguments = {key: _resolve(value, families[key], custom_objects) if key in families else value
+                     for key, value in config.items() if key in accepted}
+        model.compile(**arguments)
+    optimizer = getattr(model, "optimizer", None)
+    if model.built and optimizer is not None and not optimizer.built:
+        optimizer.build(model.trainable_variables)
+
+
+# -- atomic writes ---------------------------------------------------------------------------------
+def _files(path: str) -> list:
+    """``path`` itself when it is a file, else every file below the folder ``path``."""
+    if os.path.isfile(path):
+        return [path]
+    return [os.path.join(root, name) for root, _, names in os.walk(path) for name in names]
+
+
+def _sync(path: str) -> None:
+    """Flush ``path`` (a file, or every file in a folder) to disk, so a rename never exposes a partial file."""
+    for name in _files(path):
+        with open(name, "rb") as handle:
+            os.fsync(handle.fileno())
+
+
+def _default_mode(staging: str) -> None:
+    """Give ``staging`` (and the files in it) the permissions plainly created ones get: ``mkstemp`` and
+    ``mkdtemp`` make them private to the owner."""
+    umask = os.umask(0)
+    os.umask(umask)
+    if os.path.isdir(staging):
+        os.chmod(staging, 0o777 & ~umask)
+    for name in _files(staging):
+        os.chmod(name, 0o666 & ~umask)
+
+
+def _remove(path: str) -> None:
+    if os.path.isdir(path):
+        shutil.rmtree(path, ignore_errors=True)
+    elif os.path.lexists(path):
+        os.remove(path)
+
+
+def _swap_in(staging: str, filepath: str) -> None:
+    """Rename ``staging`` to ``filepath``, moving an existing ``filepath`` aside first (back, on failure)."""
+    if not os.path.lexists(filepath):
+        os.rename(staging, filepath)
+        return
+    old = staging + ".old"
+    os.rename(filepath, old)
+    try:
+        os.rename(staging, filepath)
+    except BaseException:
+        os.rename(old, filepath)
+        raise
+    _remove(old)
+
+
+@contextlib.contextmanager
+def atomic_path(filepath: str, directory: bool = False):
+    """Yield a temporary path (a file, or a folder when ``directory``) beside ``filepath``; move it onto
+    ``filepath`` when the block succeeds, delete it when the block raises.
+
+    A file replaces the target in one rename. A folder (or a file replacing a folder) takes two: the old
+    target is moved aside first and deleted after, so it survives under its temporary name until the
+    new one is in place.
+    """
+    folder = os.path.dirname(os.path.abspath(filepath))
+    prefix = f".{os.path.basename(filepath)}."
+    if directory:
+        staging = tempfile.mkdtemp(dir=folder, prefix=prefix, suffix=".tmp")
+    else:
+        handle, staging = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
+        os.close(handle)
+    try:
+        yield staging
+        _sync(staging)
+        _default_mode(staging)
+        if directory or os.path.isdir(filepath):
+            _swap_in(staging, filepath)
+        else:
+            os.replace(staging, filepath)
+    except BaseException:
+        _remove(staging)
+        raise
+
+
+# -- save ------------------------------------------------------------------------------------------
+def _model_config(model) -> dict:
+    config = keras_names.to_keras(serialization.serialize(model))
+    compile_config = get_compile_config(model)
+    if compile_config is not None:
+        config["compile_config"] = keras_names.to_keras(compile_config)
+    return config
+
+
+def _metadata() -> dict:
+    import lamina
+
+    return {"keras_version": KERAS_FORMAT_VERSION,
+            "date_saved": datetime.datetime.now().strftime("%Y-%m-%d@%H:%M:%S"),
+            "lamina_version": lamina.__version__}
+
+
+def save_model(model, filepath, overwrite: bool = True, zipped: bool = True) -> None:
+    """Save ``model`` (architecture, weights, compile arguments, optimizer state) in the ``.keras`` format.
+
+    Any file name is accepted (Keras asks for ``.keras``). ``zipped=False`` writes a folder holding the
+    archive's three files. An existing target is replaced only once the new one is complete.
+
+    Example:
+        >>> model.save("model.keras")
+        >>> restored = lamina.models.load_model("model.keras")
+    """
+    path = os.fspath(filepath)
+    if not overwrite and os.path.lexists(path):
+        raise FileExistsError(f"File {path} already exists and `overwrite=False`.")
+    if not model.built:
+        warnings.warn(f"Saving model '{model.name}', which is not built yet: the file holds no weights for "
+                      "its unbuilt layers. Call the model on data first.", stacklevel=2)
+    members = {_METADATA: json.dumps(_metadata()), _CONFIG: json.dumps(_model_config(model))}
+    with atomic_path(path, directory=not zipped) as staging:
+        if zipped:
+            with tempfile.TemporaryDirectory() as scratch, zipfile.ZipFile(staging, "w") as archive:
+                weights = os.path.join(scratch, _WEIGHTS)
+                weights_h5.save_weights(model, weights)
+                for name, text in members.items():
+                    archive.writestr(name, text)
+                archive.write(weights, _WEIGHTS)
+        else:
+            for name, text in members.items():
+                with open(os.path.join(staging, name), "w", encoding="utf-8") as handle:
+                    handle.write(text)
+            weights_h5.save_weights(model, os.path.join(staging, _WEIGHTS))
+
+
+# -- load ------------------------------------------------------------------------------------------
+def _check_members(path: str, names) -> None:
+    missing = [name for name in (_CONFIG, _WEIGHTS) if name not in names]
+    if missing:
+        raise ValueError(f"{path} is not a complete `.keras` model: it lacks {missing} (expected "
+                         f"'{_CONFIG}' and '{_WEIGHTS}'). Received members: {sorted(names)}")
+
+
+@contextlib.contextmanager
+def _unpacked(path: str):
+    """``(config text, weights file path)`` of a saved model: a ``.keras`` zip or an unzipped folder."""
+    if os.path.isdir(path):
+        _check_members(path, os.listdir(path))
+        with open(os.path.join(path, _CONFIG), encoding="utf-8") as handle:
+            config_text = handle.read()
+        yield config_text, os.path.join(path, _WEIGHTS)
+        return
+    if not os.path.exists(path):
+        raise FileNotFoundError(f"No model file found at {path}.")
+    if not zipfile.is_zipfile(path):
+        with open(path, "rb") as handle:
+            legacy = handle.read(len(_HDF5_SIGNATURE)) == _HDF5_SIGNATURE
+        kind = ("a legacy Keras 2 HDF5 model, which `load_model` does not read yet" if legacy
+                else "not a `.keras` zip archive")
+        raise ValueError(f"Cannot load {path}: it is {kind}. Expected a file written by `model.save()`.")
+    with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as scratch:
+        _check_members(path, archive.namelist())
+        weights = os.path.join(scratch, _WEIGHTS)
+        with archive.open(_WEIGHTS) as source, open(weights, "wb") as target:
+            shutil.copyfileobj(source, target)
+        yield archive.read(_CONFIG).decode("utf-8"), weights
+
+
+@contextlib.contextmanager
+def _safe_mode_scope(safe_mode: bool):
+    """Apply ``safe_mode`` to every ``Lambda`` rebuilt in the block (their process-wide default)."""
+    from lamina.layers.core import lambda_layer
+
+    previous, lambda_layer.safe_mode = lambda_layer.safe_mode, bool(safe_mode)
+    try:
+        yield
+    finally:
+        lambda_layer.safe_mode = previous
+
+
+def load_model(filepath, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True):
+    """A model from a ``.keras`` file (or folder) written by ``save_model``, lamina's or Keras 3's.
+
+    Args:
+        filepath: the file (or unzipped folder) to read.
+        custom_objects: ``{name: class or function}`` for user classes the config names.
+        compile: when the file holds compile arguments, compile the model with them and restore the
+            optimizer's state.
+        safe_mode: refuse to rebuild Python lambdas stored as bytecode (they run code from the file).
+            Set it to False only for files you trust.
+    """
+    path = os.fspath(filepath)
+    with _unpacked(path) as (config_text, weights), _safe_mode_scope(safe_mode):
+        config = json.loads(config_text)
+        compile_config = config.pop("compile_config", None)
+        model = keras_names.deserialize_layer(config, custom_objects)
+        if compile and compile_config:
+            compile_from_config(model, compile_config, custom_objects)
+        weights_h5.load_weights(model, weights)
+    return model
