@@ -194,7 +194,7 @@ class Trainer:
                 epoch_logs = self.get_metrics_result()
                 if validation is not None and self._validates_at(epoch, validation_freq):
                     validation.reset()
-                    val_logs = self._run_evaluation(validation, callback_list=None)
+                    val_logs = self._run_evaluation(validation, callback_list)
                     epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
                 callback_list.on_epoch_end(epoch, epoch_logs)
                 if self.stop_training:
