@@ -10,10 +10,12 @@ from __future__ import annotations
 from lamina import ops
 
 
-def _keep_logits(output, logits):
-    """Remember the logits behind a sigmoid/softmax output, so cross-entropy losses can use them."""
+def _keep_logits(output, logits, kind):
+    """Remember the logits behind a sigmoid/softmax output (and which activation made it), so the
+    cross-entropy losses compute from the logits: exact and fused, instead of from clipped probabilities."""
     try:
         output._keras_logits = logits
+        output._keras_logits_kind = kind
     except AttributeError:  # a type without instance attributes
         pass
     return output
@@ -48,7 +50,7 @@ def relu6(x):
 
 def softmax(x, axis: int = -1):
     """Softmax along ``axis``: non-negative values summing to one."""
-    return _keep_logits(ops.softmax(x, axis=axis), x)
+    return _keep_logits(ops.softmax(x, axis=axis), x, "softmax" if axis in (-1, len(x.shape) - 1) else None)
 
 
 def log_softmax(x, axis: int = -1):
@@ -116,7 +118,7 @@ swish = silu
 
 def sigmoid(x):
     """``1 / (1 + exp(-x))``."""
-    return _keep_logits(ops.sigmoid(x), x)
+    return _keep_logits(ops.sigmoid(x), x, "sigmoid")
 
 
 def log_sigmoid(x):

@@ -2,30 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import secrets
 
 from lamina.callbacks.monitor import MonitorCallback
-
-
-def save_atomically(save, filepath: str) -> None:
-    """Call ``save(path)`` on a temporary file next to ``filepath``, then rename it to ``filepath``.
-
-    A reader never sees a half-written file, and a save that fails leaves the previous file in place. The
-    temporary name ends with the final one, so savers that choose the format by suffix see the same suffix.
-    """
-    directory, name = os.path.split(filepath)
-    if directory:
-        os.makedirs(directory, exist_ok=True)
-    temporary = os.path.join(directory, f".tmp-{secrets.token_hex(6)}-{name}")
-    try:
-        save(temporary)
-        os.replace(temporary, filepath)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.remove(temporary)
-        raise
+from lamina.saving.atomic import atomic_path
 
 
 class ModelCheckpoint(MonitorCallback):
@@ -97,7 +77,8 @@ class ModelCheckpoint(MonitorCallback):
             raise IsADirectoryError(
                 f"ModelCheckpoint needs a file path, not an existing directory. Received: filepath={filepath}"
             )
-        save_atomically(save, filepath)
+        with atomic_path(filepath) as staging:
+            save(staging)
 
     def _should_save(self, epoch: int, filepath: str, logs: dict) -> bool:
         if not self.save_best_only:

@@ -61,12 +61,17 @@ class Layer(backend.LayerBase, Operation):
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls)
         try:
-            bound = inspect.signature(cls.__init__).bind(None, *args, **kwargs)
+            signature = inspect.signature(cls.__init__)
+            bound = signature.bind(None, *args, **kwargs)
             bound.apply_defaults()
             arguments = dict(bound.arguments)
-            arguments.pop("self", None)
-            extra = arguments.pop("kwargs", {})
-            arguments.update(extra)
+            for parameter in list(signature.parameters.values())[:1]:
+                arguments.pop(parameter.name, None)  # self
+            for parameter in signature.parameters.values():
+                if parameter.kind is inspect.Parameter.VAR_KEYWORD:
+                    arguments.update(arguments.pop(parameter.name, {}))
+                elif parameter.kind is inspect.Parameter.VAR_POSITIONAL and arguments.pop(parameter.name, ()):
+                    raise TypeError("positional varargs cannot be captured by name")
             auto_config = arguments if _json_ready(arguments) else None
         except TypeError:
             auto_config = None

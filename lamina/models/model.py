@@ -5,7 +5,10 @@
 
 from __future__ import annotations
 
+from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.layers.layer import Layer
+from lamina.layers.shapes import as_shape_structure, map_shapes
+from lamina.ops.operation import no_graph_recording
 from lamina.training.trainer import Trainer
 
 
@@ -38,6 +41,14 @@ class Model(Trainer, Layer):
     @property
     def layers(self) -> list:
         return list(self._layers)
+
+    def build(self, input_shape=None):
+        """Build a subclassed model's layers by running ``call`` on symbolic inputs of ``input_shape``."""
+        if input_shape is None:
+            return
+        inputs = map_shapes(lambda shape: SymbolicTensor(shape, self.compute_dtype), as_shape_structure(input_shape))
+        with no_graph_recording():
+            self.call(inputs)
 
     def get_layer(self, name=None, index=None):
         """The layer with ``name``, or at ``index`` in ``layers``."""

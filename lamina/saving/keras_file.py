@@ -27,6 +27,7 @@ import warnings
 import zipfile
 
 from lamina.saving import keras_names, serialization, weights_h5
+from lamina.saving.atomic import atomic_path
 
 _CONFIG = "config.json"
 _METADATA = "metadata.json"
@@ -67,15 +68,6 @@ def _resolve(value, family, custom_objects):
     return family.deserialize(value, custom_objects)
 
 
-def _trainer_compile():
-    """``Trainer.compile``, the method ``compile_from_config`` calls (None while training is unavailable)."""
-    try:
-        from lamina.training.trainer import Trainer
-    except ImportError:
-        return None
-    return Trainer.compile
-
-
 def compile_from_config(model, config: dict, custom_objects: dict | None = None) -> None:
     """Compile ``model`` from ``get_compile_config``'s output (lamina's or Keras 3's), and build its optimizer.
 
@@ -83,15 +75,14 @@ def compile_from_config(model, config: dict, custom_objects: dict | None = None)
     ``compile`` may take other arguments.
     """
     from lamina import losses, metrics, optimizers
+    from lamina.training.trainer import Trainer
 
-    trainer_compile = _trainer_compile()
-    if trainer_compile is None or getattr(type(model), "compile", None) is not trainer_compile:
-        warnings.warn(f"`compile()` was not called as part of model loading because model "
-                      f"'{model.name}' overrides `compile()` or has no lamina training API. Call "
-                      "`compile()` yourself.", stacklevel=3)
+    if getattr(type(model), "compile", None) is not Trainer.compile:
+        warnings.warn(f"`compile()` was not called as part of model loading because model '{model.name}' "
+                      "overrides `compile()`. Call `compile()` yourself.", stacklevel=3)
         return
     families = {"optimizer": optimizers, "loss": losses, "metrics": metrics, "weighted_metrics": metrics}
-    accepted = inspect.signature(trainer_compile).parameters
+    accepted = inspect.signature(Trainer.compile).parameters
     config = keras_names.to_lamina(config)
     with serialization.custom_object_scope(custom_objects or {}):
         arguments = {key: _resolve(value, families[key], custom_objects) if key in families else value
@@ -100,83 +91,6 @@ def compile_from_config(model, config: dict, custom_objects: dict | None = None)
     optimizer = getattr(model, "optimizer", None)
     if model.built and optimizer is not None and not optimizer.built:
         optimizer.build(model.trainable_variables)
-
-
-# -- atomic writes ---------------------------------------------------------------------------------
-def _files(path: str) -> list:
-    """``path`` itself when it is a file, else every file below the folder ``path``."""
-    if os.path.isfile(path):
-        return [path]
-    return [os.path.join(root, name) for root, _, names in os.walk(path) for name in names]
-
-
-def _sync(path: str) -> None:
-    """Flush ``path`` (a file, or every file in a folder) to disk, so a rename never exposes a partial file."""
-    for name in _files(path):
-        with open(name, "rb") as handle:
-            os.fsync(handle.fileno())
-
-
-def _default_mode(staging: str) -> None:
-    """Give ``staging`` (and the files in it) the permissions plainly created ones get: ``mkstemp`` and
-    ``mkdtemp`` make them private to the owner."""
-    umask = os.umask(0)
-    os.umask(umask)
-    if os.path.isdir(staging):
-        os.chmod(staging, 0o777 & ~umask)
-    for name in _files(staging):
-        os.chmod(name, 0o666 & ~umask)
-
-
-def _remove(path: str) -> None:
-    if os.path.isdir(path):
-        shutil.rmtree(path, ignore_errors=True)
-    elif os.path.lexists(path):
-        os.remove(path)
-
-
-def _swap_in(staging: str, filepath: str) -> None:
-    """Rename ``staging`` to ``filepath``, moving an existing ``filepath`` aside first (back, on failure)."""
-    if not os.path.lexists(filepath):
-        os.rename(staging, filepath)
-        return
-    old = staging + ".old"
-    os.rename(filepath, old)
-    try:
-        os.rename(staging, filepath)
-    except BaseException:
-        os.rename(old, filepath)
-        raise
-    _remove(old)
-
-
-@contextlib.contextmanager
-def atomic_path(filepath: str, directory: bool = False):
-    """Yield a temporary path (a file, or a folder when ``directory``) beside ``filepath``; move it onto
-    ``filepath`` when the block succeeds, delete it when the block raises.
-
-    A file replaces the target in one rename. A folder (or a file replacing a folder) takes two: the old
-    target is moved aside first and deleted after, so it survives under its temporary name until the
-    new one is in place.
-    """
-    folder = os.path.dirname(os.path.abspath(filepath))
-    prefix = f".{os.path.basename(filepath)}."
-    if directory:
-        staging = tempfile.mkdtemp(dir=folder, prefix=prefix, suffix=".tmp")
-    else:
-        handle, staging = tempfile.mkstemp(dir=folder, prefix=prefix, suffix=".tmp")
-        os.close(handle)
-    try:
-        yield staging
-        _sync(staging)
-        _default_mode(staging)
-        if directory or os.path.isdir(filepath):
-            _swap_in(staging, filepath)
-        else:
-            os.replace(staging, filepath)
-    except BaseException:
-        _remove(staging)
-        raise
 
 
 # -- save ------------------------------------------------------------------------------------------
@@ -291,5 +205,9 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
         model = keras_names.deserialize_layer(config, custom_objects)
         if compile and compile_config:
             compile_from_config(model, compile_config, custom_objects)
-        weights_h5.load_weights(model, weights)
+        try:
+            weights_h5.load_weights(model, weights)
+        except ValueError as error:
+            raise ValueError(f"Cannot load {path}: the weights in its '{_WEIGHTS}' do not fit the model rebuilt "
+                             f"from its '{_CONFIG}'. {error}") from None
     return model

@@ -82,9 +82,29 @@ def to_keras(config):
     return _translate(config, keras_module)
 
 
+# Arguments newer Keras releases write into layer configs that lamina's layers do not take: dropped on
+# loading while they hold the value that means "feature off"; any other value is kept (and then rejected
+# by the layer with a clear error, rather than silently ignored).
+_KERAS_ONLY_DEFAULTS = {"quantization_config": None, "lora_rank": None, "lora_alpha": None, "ragged": False}
+
+
+def _drop_keras_only_defaults(config):
+    if isinstance(config, list):
+        return [_drop_keras_only_defaults(item) for item in config]
+    if not isinstance(config, dict):
+        return config
+    cleaned = {key: _drop_keras_only_defaults(value) for key, value in config.items()}
+    inner = cleaned.get("config")
+    if "class_name" in cleaned and isinstance(inner, dict):
+        cleaned["config"] = {key: value for key, value in inner.items()
+                             if not (key in _KERAS_ONLY_DEFAULTS and value == _KERAS_ONLY_DEFAULTS[key])}
+    return cleaned
+
+
 def to_lamina(config):
-    """A copy of a serialized config with every Keras module renamed to its lamina name."""
-    return _translate(config, lamina_module)
+    """A copy of a serialized config with every Keras module renamed to its lamina name (and Keras-only
+    arguments left at their defaults dropped)."""
+    return _drop_keras_only_defaults(_translate(config, lamina_module))
 
 
 def find_op(module: str, class_name: str):

@@ -19,13 +19,13 @@ and matches by path, checking counts and shapes before assigning anything.
 from __future__ import annotations
 
 import os
-import tempfile
 import warnings
 
 import numpy as np
 
 from lamina import backend
 from lamina.backend.common.naming import to_snake_case
+from lamina.saving.atomic import atomic_path
 
 _MODEL_INTERNALS = frozenset({"_graph", "_input_layer", "_stack", "optimizer"})
 _skiplist_cache = []
@@ -118,21 +118,12 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
     path = _check_path(filepath)
     if not overwrite and os.path.exists(path):
         raise FileExistsError(f"File {path} already exists and `overwrite=False`.")
-    folder = os.path.dirname(os.path.abspath(path))
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".tmp")
-    os.close(handle)
-    try:
-        with h5py.File(temporary, "w") as h5file:
-            for layer_path, layer in _walk(model, "", set()):
-                _write_group(h5file, layer_path, _own_variables(layer))
-            optimizer_variables = _optimizer_variables(model)
-            if optimizer_variables is not None:
-                _write_group(h5file, "optimizer", optimizer_variables)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-        raise
+    with atomic_path(path) as temporary, h5py.File(temporary, "w") as h5file:
+        for layer_path, layer in _walk(model, "", set()):
+            _write_group(h5file, layer_path, _own_variables(layer))
+        optimizer_variables = _optimizer_variables(model)
+        if optimizer_variables is not None:
+            _write_group(h5file, "optimizer", optimizer_variables)
 
 
 def _stored(h5file, path: str) -> list:

@@ -70,7 +70,22 @@ class Trainer:
         self.steps_per_execution = steps_per_execution
         self.jit_compile = jit_compile is True
         self._train_function = self._test_function = None
+        self._compile_config = dict(optimizer=self.optimizer, loss=loss, loss_weights=loss_weights, metrics=metrics,
+                                    weighted_metrics=weighted_metrics, run_eagerly=run_eagerly,
+                                    steps_per_execution=steps_per_execution, jit_compile=jit_compile)
         self.compiled = True
+
+    def get_compile_config(self):
+        """The arguments ``compile`` was called with, serialized (Keras 3's ``compile_config``)."""
+        from lamina.saving.keras_file import get_compile_config  # saving sits above training
+
+        return get_compile_config(self)
+
+    def compile_from_config(self, config):
+        """Compile from ``get_compile_config``'s output."""
+        from lamina.saving.keras_file import compile_from_config
+
+        compile_from_config(self, config)
 
     def _assert_compiled(self, method):
         if not self.compiled:

@@ -84,6 +84,11 @@ def test_overwrite_false_and_bad_files(engine, tmp_path):
         pass
     with pytest.raises(ValueError, match="legacy Keras 2 HDF5"):
         load_model(tmp_path / "old.h5")
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(tmp_path / "other.keras", "w") as archive:
+        archive.writestr("config.json", sequential().to_json().replace('"units": 2', '"units": 5'))
+        archive.writestr("model.weights.h5", source.read("model.weights.h5"))  # weights of another architecture
+    with pytest.raises(ValueError, match="do not fit the model rebuilt"):
+        load_model(tmp_path / "other.keras")
     with zipfile.ZipFile(tmp_path / "partial.keras", "w") as archive:
         archive.writestr("config.json", "{}")
     with pytest.raises(ValueError, match="lacks \\['model.weights.h5'\\]"):
@@ -286,3 +291,14 @@ def test_loads_a_keras_compile_config_and_optimizer_state(engine, tmp_path, rng)
     x, y = rng.standard_normal((3, 4)).astype("float32"), rng.standard_normal((3, 2)).astype("float32")
     loss = model.evaluate(x, y, verbose=0, return_dict=True)["loss"]
     np.testing.assert_allclose(loss, np.mean((x @ w + b - y) ** 2), rtol=1e-5)
+
+
+def test_recent_keras_config_fields_at_their_defaults_load(engine):
+    from lamina.saving import keras_names
+
+    entry = {"module": "keras.layers", "class_name": "Dense", "registered_name": None,
+             "config": {"name": "d", "units": 2, "quantization_config": None, "lora_rank": None}}
+    assert keras_names.deserialize_layer(entry).units == 2
+    entry["config"]["lora_rank"] = 4
+    with pytest.raises(ValueError, match="lora_rank"):
+        keras_names.deserialize_layer(entry)

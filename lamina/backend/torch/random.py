@@ -90,8 +90,10 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
 def dropout(inputs, rate, noise_shape, seed=None):
     x = _tensor(inputs)
     keep = 1.0 - rate
-    mask = torch.rand(tuple(noise_shape), generator=_generator(seed), device=DEVICE) < keep
-    return x * (mask.to(x.dtype) * (1.0 / keep if keep > 0 else 0.0))
+    mask = torch.empty(tuple(noise_shape), dtype=x.dtype, device=x.device).bernoulli_(keep, generator=_generator(seed))
+    if keep > 0:
+        mask.div_(keep)
+    return x * mask
 
 
 def shuffle(x, axis=0, seed=None):
