@@ -78,29 +78,11 @@ _FUNCTIONS = (
     mean_squared_error, mean_absolute_error, mean_absolute_percentage_error, mean_squared_logarithmic_error,
     cosine_similarity, log_cosh, huber, hinge, squared_hinge, categorical_hinge, dice, tversky, circle, ctc,
 )
-_ALIASES = {
-    "bce": bce, "BCE": bce, "kld": kld, "KLD": kld, "mae": mae, "MAE": mae, "mse": mse, "MSE": mse,
-    "mape": mape, "MAPE": mape, "msle": msle, "MSLE": msle,
-}
-ALL_OBJECTS = {obj.__name__: obj for obj in _CLASSES + _FUNCTIONS}
-ALL_OBJECTS.update(_ALIASES)
-
-
-def serialize(loss):
-    """The Keras-format config of a ``Loss`` (a function serializes to its name)."""
-    return serialization.serialize(loss)
-
-
-def deserialize(config, custom_objects: dict | None = None):
-    """A ``Loss`` instance or a loss function from ``serialize``'s output or a name."""
-    obj = serialization.deserialize(config, custom_objects, module_objects=ALL_OBJECTS, kind="loss")
-    return obj() if isinstance(obj, type) else obj
-
-
-def get(identifier):
-    """Resolve None, a name (function or class; a class gives an instance), a config dict, a ``Loss`` or a callable."""
-    return serialization.get(identifier, ALL_OBJECTS, kind="loss", base_class=Loss)
-
+ALL_OBJECTS, serialize, deserialize, get = serialization.catalog(
+    "loss", _CLASSES, Loss, functions=_FUNCTIONS, snake_case=False, aliases={
+        "bce": bce, "BCE": bce, "kld": kld, "KLD": kld, "mae": mae, "MAE": mae, "mse": mse, "MSE": mse,
+        "mape": mape, "MAPE": mape, "msle": msle, "MSLE": msle,
+    })
 
 __all__ = [
     "Loss", "LossFunctionWrapper", "reduce_weighted_values", "squeeze_or_expand_to_same_rank",

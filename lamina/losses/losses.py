@@ -9,30 +9,9 @@ from __future__ import annotations
 
 from typing import Callable
 
+from lamina.losses import metric_learning, probabilistic, regression, segmentation, sequence
 from lamina.losses.hinge import categorical_hinge, hinge, squared_hinge
 from lamina.losses.loss import Loss
-from lamina.losses.metric_learning import circle
-from lamina.losses.probabilistic import (
-    binary_crossentropy,
-    binary_focal_crossentropy,
-    categorical_crossentropy,
-    categorical_focal_crossentropy,
-    categorical_generalized_cross_entropy,
-    kl_divergence,
-    poisson,
-    sparse_categorical_crossentropy,
-)
-from lamina.losses.regression import (
-    cosine_similarity,
-    huber,
-    log_cosh,
-    mean_absolute_error,
-    mean_absolute_percentage_error,
-    mean_squared_error,
-    mean_squared_logarithmic_error,
-)
-from lamina.losses.segmentation import dice, tversky
-from lamina.losses.sequence import ctc
 from lamina.losses.wrapper import LossFunctionWrapper, check_axis, check_label_smoothing
 
 _SUM_OVER_BATCH = "sum_over_batch_size"
@@ -61,49 +40,49 @@ class MeanSquaredError(_FunctionLoss):
     """Mean of squared errors over the last axis: ``mean(square(y_true - y_pred))``."""
 
     def __init__(self, reduction=_SUM_OVER_BATCH, name="mean_squared_error", dtype=None):
-        super().__init__(mean_squared_error, reduction, name, dtype)
+        super().__init__(regression.mean_squared_error, reduction, name, dtype)
 
 
 class MeanAbsoluteError(_FunctionLoss):
     """Mean of absolute errors over the last axis: ``mean(abs(y_true - y_pred))``."""
 
     def __init__(self, reduction=_SUM_OVER_BATCH, name="mean_absolute_error", dtype=None):
-        super().__init__(mean_absolute_error, reduction, name, dtype)
+        super().__init__(regression.mean_absolute_error, reduction, name, dtype)
 
 
 class MeanAbsolutePercentageError(_FunctionLoss):
     """``100 * mean(abs((y_true - y_pred) / y_true))`` over the last axis."""
 
     def __init__(self, reduction=_SUM_OVER_BATCH, name="mean_absolute_percentage_error", dtype=None):
-        super().__init__(mean_absolute_percentage_error, reduction, name, dtype)
+        super().__init__(regression.mean_absolute_percentage_error, reduction, name, dtype)
 
 
 class MeanSquaredLogarithmicError(_FunctionLoss):
     """``mean(square(log(y_true + 1) - log(y_pred + 1)))`` over the last axis."""
 
     def __init__(self, reduction=_SUM_OVER_BATCH, name="mean_squared_logarithmic_error", dtype=None):
-        super().__init__(mean_squared_logarithmic_error, reduction, name, dtype)
+        super().__init__(regression.mean_squared_logarithmic_error, reduction, name, dtype)
 
 
 class CosineSimilarity(_FunctionLoss):
     """Negative cosine similarity along ``axis`` (default -1): -1 means the vectors point the same way."""
 
     def __init__(self, axis=-1, reduction=_SUM_OVER_BATCH, name="cosine_similarity", dtype=None):
-        super().__init__(cosine_similarity, reduction, name, dtype, axis=axis)
+        super().__init__(regression.cosine_similarity, reduction, name, dtype, axis=axis)
 
 
 class Huber(_FunctionLoss):
     """Huber loss: quadratic for errors up to ``delta`` (default 1.0), linear beyond."""
 
     def __init__(self, delta=1.0, reduction=_SUM_OVER_BATCH, name="huber_loss", dtype=None):
-        super().__init__(huber, reduction, name, dtype, delta=delta)
+        super().__init__(regression.huber, reduction, name, dtype, delta=delta)
 
 
 class LogCosh(_FunctionLoss):
     """Mean over the last axis of ``log(cosh(y_pred - y_true))``."""
 
     def __init__(self, reduction=_SUM_OVER_BATCH, name="log_cosh", dtype=None):
-        super().__init__(log_cosh, reduction, name, dtype)
+        super().__init__(regression.log_cosh, reduction, name, dtype)
 
 
 # -- hinge ----------------------------------------------------------------------------------------
@@ -133,14 +112,14 @@ class KLDivergence(_FunctionLoss):
     """Kullback-Leibler divergence ``sum(y_true * log(y_true / y_pred))`` over the last axis."""
 
     def __init__(self, reduction=_SUM_OVER_BATCH, name="kl_divergence", dtype=None):
-        super().__init__(kl_divergence, reduction, name, dtype)
+        super().__init__(probabilistic.kl_divergence, reduction, name, dtype)
 
 
 class Poisson(_FunctionLoss):
     """Poisson loss ``mean(y_pred - y_true * log(y_pred))`` over the last axis."""
 
     def __init__(self, reduction=_SUM_OVER_BATCH, name="poisson", dtype=None):
-        super().__init__(poisson, reduction, name, dtype)
+        super().__init__(probabilistic.poisson, reduction, name, dtype)
 
 
 class BinaryCrossentropy(_FunctionLoss):
@@ -155,7 +134,7 @@ class BinaryCrossentropy(_FunctionLoss):
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction=_SUM_OVER_BATCH,
                  name="binary_crossentropy", dtype=None):
         _check_crossentropy(label_smoothing, axis, type(self).__name__)
-        super().__init__(binary_crossentropy, reduction, name, dtype, from_logits=from_logits,
+        super().__init__(probabilistic.binary_crossentropy, reduction, name, dtype, from_logits=from_logits,
                          label_smoothing=label_smoothing, axis=axis)
 
 
@@ -171,7 +150,7 @@ class BinaryFocalCrossentropy(_FunctionLoss):
     def __init__(self, apply_class_balancing=False, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0,
                  axis=-1, reduction=_SUM_OVER_BATCH, name="binary_focal_crossentropy", dtype=None):
         _check_crossentropy(label_smoothing, axis, type(self).__name__)
-        super().__init__(binary_focal_crossentropy, reduction, name, dtype,
+        super().__init__(probabilistic.binary_focal_crossentropy, reduction, name, dtype,
                          apply_class_balancing=apply_class_balancing, alpha=alpha, gamma=gamma,
                          from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
 
@@ -188,7 +167,7 @@ class CategoricalCrossentropy(_FunctionLoss):
     def __init__(self, from_logits=False, label_smoothing=0.0, axis=-1, reduction=_SUM_OVER_BATCH,
                  name="categorical_crossentropy", dtype=None):
         _check_crossentropy(label_smoothing, axis, type(self).__name__)
-        super().__init__(categorical_crossentropy, reduction, name, dtype, from_logits=from_logits,
+        super().__init__(probabilistic.categorical_crossentropy, reduction, name, dtype, from_logits=from_logits,
                          label_smoothing=label_smoothing, axis=axis)
 
 
@@ -204,7 +183,7 @@ class CategoricalFocalCrossentropy(_FunctionLoss):
     def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction=_SUM_OVER_BATCH, name="categorical_focal_crossentropy", dtype=None):
         _check_crossentropy(label_smoothing, axis, type(self).__name__)
-        super().__init__(categorical_focal_crossentropy, reduction, name, dtype, alpha=alpha, gamma=gamma,
+        super().__init__(probabilistic.categorical_focal_crossentropy, reduction, name, dtype, alpha=alpha, gamma=gamma,
                          from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
 
 
@@ -223,7 +202,7 @@ class SparseCategoricalCrossentropy(_FunctionLoss):
         if ignore_class is not None and (isinstance(ignore_class, bool) or not isinstance(ignore_class, int)):
             raise ValueError(f"`{type(self).__name__}`: `ignore_class` must be an integer or None. "
                              f"Received: ignore_class={ignore_class!r}")
-        super().__init__(sparse_categorical_crossentropy, reduction, name, dtype, from_logits=from_logits,
+        super().__init__(probabilistic.sparse_categorical_crossentropy, reduction, name, dtype, from_logits=from_logits,
                          ignore_class=ignore_class, axis=axis)
 
 
@@ -238,7 +217,7 @@ class CategoricalGeneralizedCrossEntropy(_FunctionLoss):
         if not 0 < q < 1:
             raise ValueError(f"`{type(self).__name__}`: invalid value for argument `q`. Expected a float in the "
                              f"interval (0, 1). Received: q={q}")
-        super().__init__(categorical_generalized_cross_entropy, reduction, name, dtype, q=q)
+        super().__init__(probabilistic.categorical_generalized_cross_entropy, reduction, name, dtype, q=q)
 
 
 # -- segmentation, metric learning, sequences -----------------------------------------------------
@@ -246,14 +225,14 @@ class Dice(_FunctionLoss):
     """Dice loss ``1 - 2 |y_true * y_pred| / (|y_true| + |y_pred|)``, summed over ``axis`` (None: everything)."""
 
     def __init__(self, reduction=_SUM_OVER_BATCH, name="dice", axis=None, dtype=None):
-        super().__init__(dice, reduction, name, dtype, axis=axis)
+        super().__init__(segmentation.dice, reduction, name, dtype, axis=axis)
 
 
 class Tversky(_FunctionLoss):
     """Tversky loss: Dice with false positives weighted by ``alpha`` and false negatives by ``beta`` (0.5 each)."""
 
     def __init__(self, alpha=0.5, beta=0.5, reduction=_SUM_OVER_BATCH, name="tversky", axis=None, dtype=None):
-        super().__init__(tversky, reduction, name, dtype, alpha=alpha, beta=beta, axis=axis)
+        super().__init__(segmentation.tversky, reduction, name, dtype, alpha=alpha, beta=beta, axis=axis)
 
 
 class Circle(_FunctionLoss):
@@ -267,11 +246,11 @@ class Circle(_FunctionLoss):
 
     def __init__(self, gamma=80.0, margin=0.4, remove_diagonal=True, reduction=_SUM_OVER_BATCH, name="circle",
                  dtype=None):
-        super().__init__(circle, reduction, name, dtype, gamma=gamma, margin=margin, remove_diagonal=remove_diagonal)
+        super().__init__(metric_learning.circle, reduction, name, dtype, gamma=gamma, margin=margin, remove_diagonal=remove_diagonal)
 
 
 class CTC(_FunctionLoss):
     """Connectionist temporal classification loss of logits (batch, time, classes) and padded labels (0 = blank)."""
 
     def __init__(self, reduction=_SUM_OVER_BATCH, name="ctc", dtype=None):
-        super().__init__(ctc, reduction, name, dtype)
+        super().__init__(sequence.ctc, reduction, name, dtype)

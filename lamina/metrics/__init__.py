@@ -34,12 +34,10 @@ from lamina.metrics.confusion_metrics import (
     TrueNegatives,
     TruePositives,
 )
-from lamina.metrics.error_functions import (
+from lamina.losses import (
     binary_crossentropy,
     categorical_crossentropy,
     categorical_hinge,
-    concordance_correlation,
-    cosine_similarity,
     hinge,
     kl_divergence,
     log_cosh,
@@ -47,7 +45,6 @@ from lamina.metrics.error_functions import (
     mean_absolute_percentage_error,
     mean_squared_error,
     mean_squared_logarithmic_error,
-    pearson_correlation,
     poisson,
     sparse_categorical_crossentropy,
     squared_hinge,
@@ -77,6 +74,9 @@ from lamina.metrics.regression_metrics import (
     PearsonCorrelation,
     R2Score,
     RootMeanSquaredError,
+    concordance_correlation,
+    cosine_similarity,
+    pearson_correlation,
 )
 from lamina.saving import serialization
 

@@ -1,15 +1,21 @@
-"""Running means of probabilistic losses (crossentropies, KL divergence, Poisson) and hinge losses."""
+"""Running means of probabilistic losses (crossentropies, KL divergence, Poisson) and hinge losses.
+
+As in Keras, these metrics average the per-sample loss functions of ``lamina.losses``.
+"""
 
 from __future__ import annotations
 
-from lamina.metrics import error_functions as F
+from lamina import losses as F
+from lamina.metrics.metrics_utils import float_pair
 from lamina.metrics.reduction_metrics import MeanMetricWrapper
 
 
 class _LossMean(MeanMetricWrapper):
-    """A running mean of a per-sample loss: lower is better."""
+    """A running mean of a per-sample loss: lower is better. Inputs are cast to a float dtype and aligned in
+    rank first (integer predictions count as floatx; ``y_true`` of shape (n,) meets ``y_pred`` of (n, 1))."""
 
     _direction = "down"
+    _prepare = staticmethod(float_pair)
 
 
 class KLDivergence(_LossMean):
@@ -57,6 +63,8 @@ class CategoricalCrossentropy(_LossMean):
 
 class SparseCategoricalCrossentropy(_LossMean):
     """Crossentropy between integer labels and class probabilities (or logits)."""
+
+    _prepare = staticmethod(MeanMetricWrapper._prepare)  # integer labels stay integers
 
     def __init__(self, name: str = "sparse_categorical_crossentropy", dtype=None, from_logits: bool = False,
                  axis: int = -1):

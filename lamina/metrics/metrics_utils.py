@@ -1,4 +1,4 @@
-"""Shared metric machinery: rank alignment, masks, and confusion counts at a set of thresholds."""
+"""Shared metric machinery: inputs as floats of aligned rank, masks, and confusion counts at a set of thresholds."""
 
 from __future__ import annotations
 
@@ -6,24 +6,17 @@ import numpy as np
 
 from lamina import backend, ops
 from lamina.backend.common.masking import get_mask
+from lamina.losses.loss import squeeze_or_expand_to_same_rank
 
 NEG_INF = -1e10  # score given to predictions outside the top k
 
 
-def squeeze_or_expand_to_same_rank(x1, x2, expand_rank_1: bool = True):
-    """Make ranks equal when they differ by a trailing dimension of size 1 (as Keras does)."""
-    rank1, rank2 = len(x1.shape), len(x2.shape)
-    if rank1 == rank2 + 1 and x1.shape[-1] == 1:
-        if rank2 == 1 and expand_rank_1:
-            x2 = ops.expand_dims(x2, -1)
-        else:
-            x1 = ops.squeeze(x1, -1)
-    elif rank2 == rank1 + 1 and x2.shape[-1] == 1:
-        if rank1 == 1 and expand_rank_1:
-            x1 = ops.expand_dims(x1, -1)
-        else:
-            x2 = ops.squeeze(x2, -1)
-    return x1, x2
+def float_pair(y_true, y_pred) -> tuple:
+    """``(y_true, y_pred)`` as tensors of ``y_pred``'s float dtype (floatx for an integer ``y_pred``), ranks aligned."""
+    y_pred = ops.convert_to_tensor(y_pred)
+    if not backend.is_float_dtype(y_pred.dtype):
+        y_pred = ops.cast(y_pred, backend.floatx())
+    return squeeze_or_expand_to_same_rank(ops.cast(y_true, y_pred.dtype), y_pred)
 
 
 def masked_sample_weight(y_pred, sample_weight, dtype):

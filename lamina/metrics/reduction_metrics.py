@@ -108,7 +108,12 @@ class MeanMetricWrapper(Mean):
 
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         sample_weight = masked_sample_weight(y_pred, sample_weight, self.dtype)
-        self._accumulate(self._fn(y_true, y_pred, **self._fn_kwargs), sample_weight)
+        self._accumulate(self._fn(*self._prepare(y_true, y_pred), **self._fn_kwargs), sample_weight)
+
+    @staticmethod
+    def _prepare(y_true, y_pred) -> tuple:
+        """The inputs as ``fn`` receives them: unchanged here; subclasses may cast or align them."""
+        return y_true, y_pred
 
     def get_config(self) -> dict:
         config = {**super().get_config(), **self._fn_kwargs}

@@ -1,48 +1,76 @@
-"""Regression metrics: running means of error functions, RMSE, correlations and the R2 score."""
+"""Regression metrics: running means of the regression losses, RMSE, cosine similarity, correlations and R2.
+
+The error functions are those of ``lamina.losses``; cosine similarity and the correlations (higher is
+better) are defined here.
+"""
 
 from __future__ import annotations
 
-from lamina import ops
-from lamina.metrics import error_functions as F
+from lamina import backend, losses, ops
 from lamina.metrics.metric import Metric
-from lamina.metrics.metrics_utils import masked_sample_weight, squeeze_or_expand_to_same_rank
+from lamina.metrics.metrics_utils import float_pair, masked_sample_weight, squeeze_or_expand_to_same_rank
 from lamina.metrics.loss_metrics import _LossMean
 from lamina.metrics.reduction_metrics import Mean, MeanMetricWrapper
+
+
+def cosine_similarity(y_true, y_pred, axis: int = -1):
+    """The cosine of the angle between ``y_true`` and ``y_pred`` along ``axis`` (1 = same direction)."""
+    return -losses.cosine_similarity(*float_pair(y_true, y_pred), axis=axis)
+
+
+def _centered(x, axis: int):
+    return x - ops.mean(x, axis=axis, keepdims=True)
+
+
+def pearson_correlation(y_true, y_pred, axis: int = -1):
+    """Pearson's correlation coefficient between ``y_true`` and ``y_pred`` along ``axis``."""
+    y_true, y_pred = float_pair(y_true, y_pred)
+    covariance = ops.mean(_centered(y_true, axis) * _centered(y_pred, axis), axis=axis)
+    return covariance / (ops.std(y_true, axis=axis) * ops.std(y_pred, axis=axis) + backend.epsilon())
+
+
+def concordance_correlation(y_true, y_pred, axis: int = -1):
+    """Lin's concordance correlation: 2 cov / (var_true + var_pred + (mean_true - mean_pred)^2) along ``axis``."""
+    y_true, y_pred = float_pair(y_true, y_pred)
+    covariance = ops.mean(_centered(y_true, axis) * _centered(y_pred, axis), axis=axis)
+    mean_gap = ops.mean(y_true, axis=axis) - ops.mean(y_pred, axis=axis)
+    norm = ops.var(y_true, axis=axis) + ops.var(y_pred, axis=axis) + ops.square(mean_gap)
+    return 2.0 * covariance / (norm + backend.epsilon())
 
 
 class MeanSquaredError(_LossMean):
     """Mean of ``(y_true - y_pred)^2``."""
 
     def __init__(self, name: str = "mean_squared_error", dtype=None):
-        super().__init__(F.mean_squared_error, name=name, dtype=dtype)
+        super().__init__(losses.mean_squared_error, name=name, dtype=dtype)
 
 
 class MeanAbsoluteError(_LossMean):
     """Mean of ``|y_true - y_pred|``."""
 
     def __init__(self, name: str = "mean_absolute_error", dtype=None):
-        super().__init__(F.mean_absolute_error, name=name, dtype=dtype)
+        super().__init__(losses.mean_absolute_error, name=name, dtype=dtype)
 
 
 class MeanAbsolutePercentageError(_LossMean):
     """Mean of ``100 * |y_true - y_pred| / |y_true|``."""
 
     def __init__(self, name: str = "mean_absolute_percentage_error", dtype=None):
-        super().__init__(F.mean_absolute_percentage_error, name=name, dtype=dtype)
+        super().__init__(losses.mean_absolute_percentage_error, name=name, dtype=dtype)
 
 
 class MeanSquaredLogarithmicError(_LossMean):
     """Mean of ``(log(1 + y_pred) - log(1 + y_true))^2``."""
 
     def __init__(self, name: str = "mean_squared_logarithmic_error", dtype=None):
-        super().__init__(F.mean_squared_logarithmic_error, name=name, dtype=dtype)
+        super().__init__(losses.mean_squared_logarithmic_error, name=name, dtype=dtype)
 
 
 class LogCoshError(_LossMean):
     """Mean of ``log(cosh(y_pred - y_true))``."""
 
     def __init__(self, name: str = "logcosh", dtype=None):
-        super().__init__(F.log_cosh, name=name, dtype=dtype)
+        super().__init__(losses.log_cosh, name=name, dtype=dtype)
 
 
 class CosineSimilarity(MeanMetricWrapper):
@@ -51,7 +79,7 @@ class CosineSimilarity(MeanMetricWrapper):
     _direction = "up"
 
     def __init__(self, name: str = "cosine_similarity", dtype=None, axis: int = -1):
-        super().__init__(F.cosine_similarity, name=name, dtype=dtype, axis=axis)
+        super().__init__(cosine_similarity, name=name, dtype=dtype, axis=axis)
 
 
 class PearsonCorrelation(MeanMetricWrapper):
@@ -60,7 +88,7 @@ class PearsonCorrelation(MeanMetricWrapper):
     _direction = "up"
 
     def __init__(self, name: str = "pearson_correlation", dtype=None, axis: int = -1):
-        super().__init__(F.pearson_correlation, name=name, dtype=dtype, axis=axis)
+        super().__init__(pearson_correlation, name=name, dtype=dtype, axis=axis)
 
 
 class ConcordanceCorrelation(MeanMetricWrapper):
@@ -69,7 +97,7 @@ class ConcordanceCorrelation(MeanMetricWrapper):
     _direction = "up"
 
     def __init__(self, name: str = "concordance_correlation", dtype=None, axis: int = -1):
-        super().__init__(F.concordance_correlation, name=name, dtype=dtype, axis=axis)
+        super().__init__(concordance_correlation, name=name, dtype=dtype, axis=axis)
 
 
 class RootMeanSquaredError(Mean):

@@ -156,14 +156,18 @@ def get(identifier, module_objects: dict, kind: str, base_class=None):
     raise ValueError(f"Could not interpret {kind} identifier: {identifier!r}")
 
 
-def catalog(kind: str, classes, base_class, aliases: dict | None = None):
+def catalog(kind: str, classes, base_class, aliases: dict | None = None, functions=(), snake_case: bool = True):
     """The lookup table and ``serialize``/``deserialize``/``get`` of a family of classes.
 
-    Names accepted: each class name, its snake_case form (``"GlorotUniform"``, ``"glorot_uniform"``) and
-    ``aliases``. Returns ``(ALL_OBJECTS, serialize, deserialize, get)`` for the family's package.
+    Names accepted: each class name, its snake_case form (``"GlorotUniform"``, ``"glorot_uniform"``; left out
+    when ``snake_case`` is False), the name of each of ``functions`` (for families such as losses whose
+    functions are objects in their own right), and ``aliases``. Returns ``(ALL_OBJECTS, serialize,
+    deserialize, get)`` for the family's package.
     """
     objects = {cls.__name__: cls for cls in classes}
-    objects.update({to_snake_case(cls.__name__): cls for cls in classes})
+    if snake_case:
+        objects.update({to_snake_case(cls.__name__): cls for cls in classes})
+    objects.update({fn.__name__: fn for fn in functions})
     objects.update(aliases or {})
 
     def serialize_member(obj):

@@ -43,6 +43,7 @@ class Trainer:
     """Mixed into ``Model``: the training and inference API."""
 
     compiled = False
+    jit_compile = False
     optimizer = None
     stop_training = False
     history = None
@@ -57,8 +58,8 @@ class Trainer:
                 run_eagerly=False, steps_per_execution=1, jit_compile="auto", auto_scale_loss=True):
         """Configure training: the optimizer, the loss(es) per output, their weights and the metrics.
 
-        ``jit_compile=True`` compiles the training step with the engine's compiler (torch.compile on
-        torch); ``"auto"`` leaves it eager on torch. ``steps_per_execution`` and ``run_eagerly`` are
+        ``jit_compile=True`` compiles the forward pass and loss with the engine's compiler (torch.compile
+        on torch); ``"auto"`` leaves it eager on torch. ``steps_per_execution`` and ``run_eagerly`` are
         accepted for Keras compatibility; every step already runs eagerly on torch.
         """
         self.optimizer = optimizers.get(optimizer)
@@ -69,7 +70,6 @@ class Trainer:
         self.run_eagerly = run_eagerly
         self.steps_per_execution = steps_per_execution
         self.jit_compile = jit_compile is True
-        self._train_function = self._test_function = None
         self._compile_config = dict(optimizer=self.optimizer, loss=loss, loss_weights=loss_weights, metrics=metrics,
                                     weighted_metrics=weighted_metrics, run_eagerly=run_eagerly,
                                     steps_per_execution=steps_per_execution, jit_compile=jit_compile)
@@ -164,11 +164,6 @@ class Trainer:
     def predict_step(self, data):
         return _step.predict_step(self, data)
 
-    def _make_train_function(self):
-        if self._train_function is None:
-            function = self.train_step
-            self._train_function = _step.compile_function(function) if self.jit_compile else function
-        return self._train_function
 
     # -- fit -------------------------------------------------------------------------------------
     def fit(self, x=None, y=None, batch_size=None, epochs=1, verbose="auto", callbacks=None, validation_split=0.0,
@@ -189,7 +184,6 @@ class Trainer:
                                        steps_per_epoch=validation_steps)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=iterator.num_batches)
-        train_function = self._make_train_function()
         self.stop_training = False
         self._step_variables = None
         callback_list.on_train_begin()
@@ -200,7 +194,7 @@ class Trainer:
                 callback_list.on_epoch_begin(epoch)
                 for step, batch in iterator.enumerate_epoch():
                     callback_list.on_train_batch_begin(step)
-                    logs = train_function(batch)
+                    logs = self.train_step(batch)
                     callback_list.on_train_batch_end(step, logs)
                     if self.stop_training:
                         break
@@ -300,7 +294,7 @@ class Trainer:
         self._assert_compiled("train_on_batch")
         self.reset_metrics()
         batch = self._single_batch(x, y, sample_weight, class_weight)
-        self._make_train_function()(batch)
+        self.train_step(batch)
         return self._batch_result(return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):

@@ -218,3 +218,15 @@ def test_progress_output_in_a_pipe_is_clean(engine, rng, capsys):
 def test_fit_before_compile_raises(engine):
     with pytest.raises(RuntimeError, match="compile"):
         small_classifier().fit(np.zeros((2, 4)), np.zeros(2))
+
+
+@pytest.mark.engines("torch")
+def test_jit_compile_trains_like_eager(engine, rng):
+    x, y = linearly_separable(rng, n=64)
+    eager, compiled = small_classifier(), small_classifier()
+    compiled.set_weights(eager.get_weights())
+    for model, jit in ((eager, False), (compiled, True)):
+        model.compile(optimizer=lamina.optimizers.Adam(0.01), loss="binary_crossentropy", jit_compile=jit)
+        model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0)
+    for a, b in zip(eager.get_weights(), compiled.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)

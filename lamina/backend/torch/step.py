@@ -30,11 +30,28 @@ def _batch_size(x) -> int:
     return x.shape[0]
 
 
+def _forward_and_loss(model, x, y, sample_weight):
+    y_pred = model(x, training=True)
+    return y_pred, model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
+
+
+def _forward_function(model):
+    """The forward pass and loss, compiled by torch.compile when the model was compiled with
+    ``jit_compile=True``. Gradients and the fused optimizer update stay eager: the update's Python-float
+    hyperparameters (a bias-corrected learning rate) change every step and would recompile the graph."""
+    if not model.jit_compile:
+        return _forward_and_loss
+    compiled = model.__dict__.get("_compiled_forward")
+    if compiled is None:
+        compiled = torch.compile(_forward_and_loss)
+        model.__dict__["_compiled_forward"] = compiled
+    return compiled
+
+
 def train_step(model, data):
     """Forward, loss, gradients, one optimizer update and metric updates for one batch."""
     x, y, sample_weight = _unpack(data)
-    y_pred = model(x, training=True)
-    loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
+    y_pred, loss = _forward_function(model)(model, x, y, sample_weight)
     variables = _trainable_variables(model)
     gradients = torch.autograd.grad(loss, [v.value for v in variables], allow_unused=True)
     with torch.no_grad():
@@ -61,7 +78,3 @@ def no_grad():
     """Context in which no autograd graph is recorded (evaluation and prediction)."""
     return torch.no_grad()
 
-
-def compile_function(function):
-    """``jit_compile=True``: the step compiled by torch.compile."""
-    return torch.compile(function)
