@@ -28,23 +28,21 @@ class EarlyStopping(MonitorCallback):
     def __init__(self, monitor: str = "val_loss", min_delta: float = 0, patience: int = 0, verbose: int = 0,
                  mode: str = "auto", baseline: float | None = None, restore_best_weights: bool = False,
                  start_from_epoch: int = 0):
-        super().__init__(monitor, mode, min_delta)
+        super().__init__(monitor, mode, min_delta, verbose=verbose)
         self.patience = patience
-        self.verbose = verbose
         self.baseline = baseline
         self.restore_best_weights = restore_best_weights
         self.start_from_epoch = start_from_epoch
-        self.wait = 0
-        self.stopped_epoch = 0
-        self.best_epoch = 0
-        self.best_weights = None
+        self._restart()
 
     def on_train_begin(self, logs=None):
-        self.wait = 0
+        self._restart()
+
+    def _restart(self) -> None:
+        super()._restart()
         self.stopped_epoch = 0
         self.best_epoch = 0
         self.best_weights = None
-        self.best = None
 
     def on_epoch_end(self, epoch, logs=None):
         self._resolve_direction()

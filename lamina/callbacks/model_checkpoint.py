@@ -34,14 +34,13 @@ class ModelCheckpoint(MonitorCallback):
     def __init__(self, filepath, monitor: str = "val_loss", verbose: int = 0, save_best_only: bool = False,
                  save_weights_only: bool = False, mode: str = "auto", save_freq: str | int = "epoch",
                  initial_value_threshold: float | None = None):
-        super().__init__(monitor, mode, initial_best=initial_value_threshold)
+        super().__init__(monitor, mode, initial_best=initial_value_threshold, verbose=verbose)
         if save_freq != "epoch" and not (isinstance(save_freq, int) and save_freq > 0):
             raise ValueError(
                 f"Invalid value for argument `save_freq` of ModelCheckpoint. Expected 'epoch' or a positive "
                 f"integer. Received: save_freq={save_freq!r}"
             )
         self.filepath = os.fspath(filepath)
-        self.verbose = verbose
         self.save_best_only = save_best_only
         self.save_weights_only = save_weights_only
         self.save_freq = save_freq

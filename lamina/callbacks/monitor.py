@@ -29,10 +29,11 @@ class MonitorCallback(Callback):
         mode: ``"auto"``, ``"min"`` or ``"max"``.
         min_delta: how much a value must beat the reference by to count as an improvement.
         initial_best: the value the first one must beat; ``None`` for the worst possible value.
+        verbose: 1 prints a line when the callback acts.
     """
 
     def __init__(self, monitor: str = "val_loss", mode: str = "auto", min_delta: float = 0.0,
-                 initial_best: float | None = None):
+                 initial_best: float | None = None, verbose: int = 0):
         super().__init__()
         if mode not in ("auto", "min", "max"):
             warnings.warn(f"{type(self).__name__} mode '{mode}' is unknown, fallback to auto mode.", stacklevel=3)
@@ -41,7 +42,14 @@ class MonitorCallback(Callback):
         self.mode = mode
         self.min_delta = abs(min_delta)
         self.best = initial_best
+        self.verbose = verbose
+        self.wait = 0
         self._minimize: bool | None = None
+
+    def _restart(self) -> None:
+        """Forget a previous ``fit``: no best value yet, no epochs waited."""
+        self.best = None
+        self.wait = 0
 
     def _direction_is_min(self) -> bool:
         if self.mode != "auto":

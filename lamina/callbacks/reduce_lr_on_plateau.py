@@ -28,7 +28,7 @@ class ReduceLROnPlateau(MonitorCallback):
 
     def __init__(self, monitor: str = "val_loss", factor: float = 0.1, patience: int = 10, verbose: int = 0,
                  mode: str = "auto", min_delta: float = 1e-4, cooldown: int = 0, min_lr: float = 0.0):
-        super().__init__(monitor, mode, min_delta)
+        super().__init__(monitor, mode, min_delta, verbose=verbose)
         if factor >= 1.0:
             raise ValueError(
                 f"Invalid value for argument `factor` of ReduceLROnPlateau. Expected a float below 1. "
@@ -36,16 +36,16 @@ class ReduceLROnPlateau(MonitorCallback):
             )
         self.factor = factor
         self.patience = patience
-        self.verbose = verbose
         self.cooldown = cooldown
         self.min_lr = min_lr
-        self.wait = 0
-        self.cooldown_counter = 0
+        self._restart()
 
     def on_train_begin(self, logs=None):
-        self.wait = 0
+        self._restart()
+
+    def _restart(self) -> None:
+        super()._restart()
         self.cooldown_counter = 0
-        self.best = None
 
     def in_cooldown(self) -> bool:
         return self.cooldown_counter > 0

@@ -183,8 +183,8 @@ class CategoricalFocalCrossentropy(_FunctionLoss):
     def __init__(self, alpha=0.25, gamma=2.0, from_logits=False, label_smoothing=0.0, axis=-1,
                  reduction=_SUM_OVER_BATCH, name="categorical_focal_crossentropy", dtype=None):
         _check_crossentropy(label_smoothing, axis, type(self).__name__)
-        super().__init__(probabilistic.categorical_focal_crossentropy, reduction, name, dtype, alpha=alpha, gamma=gamma,
-                         from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+        super().__init__(probabilistic.categorical_focal_crossentropy, reduction, name, dtype, alpha=alpha,
+                         gamma=gamma, from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
 
 
 class SparseCategoricalCrossentropy(_FunctionLoss):
@@ -202,8 +202,8 @@ class SparseCategoricalCrossentropy(_FunctionLoss):
         if ignore_class is not None and (isinstance(ignore_class, bool) or not isinstance(ignore_class, int)):
             raise ValueError(f"`{type(self).__name__}`: `ignore_class` must be an integer or None. "
                              f"Received: ignore_class={ignore_class!r}")
-        super().__init__(probabilistic.sparse_categorical_crossentropy, reduction, name, dtype, from_logits=from_logits,
-                         ignore_class=ignore_class, axis=axis)
+        super().__init__(probabilistic.sparse_categorical_crossentropy, reduction, name, dtype,
+                         from_logits=from_logits, ignore_class=ignore_class, axis=axis)
 
 
 class CategoricalGeneralizedCrossEntropy(_FunctionLoss):
@@ -246,7 +246,8 @@ class Circle(_FunctionLoss):
 
     def __init__(self, gamma=80.0, margin=0.4, remove_diagonal=True, reduction=_SUM_OVER_BATCH, name="circle",
                  dtype=None):
-        super().__init__(metric_learning.circle, reduction, name, dtype, gamma=gamma, margin=margin, remove_diagonal=remove_diagonal)
+        super().__init__(metric_learning.circle, reduction, name, dtype, gamma=gamma, margin=margin,
+                         remove_diagonal=remove_diagonal)
 
 
 class CTC(_FunctionLoss):

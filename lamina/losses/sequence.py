@@ -13,12 +13,12 @@ def ctc(y_true, y_pred):
     y_true, y_pred = ops.convert_to_tensor(y_true), ops.convert_to_tensor(y_pred)
     if len(y_true.shape) != 2:
         raise ValueError(
-            "`ctc`: targets `y_true` are expected to be a tensor of shape `(batch_size, max_length)` in integer "
-            f"format. Received: y_true.shape={tuple(y_true.shape)}"
+            "`ctc` needs integer labels `y_true` of rank 2, (batch, label_length), padded with 0. "
+            f"Received: y_true.shape={tuple(y_true.shape)}"
         )
     if len(y_pred.shape) != 3:
         raise ValueError(
-            "`ctc`: logits `y_pred` are expected to be a tensor of shape `(batch_size, max_length, num_classes)`. "
+            "`ctc` needs logits `y_pred` of rank 3, (batch, time, classes). "
             f"Received: y_pred.shape={tuple(y_pred.shape)}"
         )
     label_length = ops.cast(ops.sum(ops.not_equal(y_true, 0), axis=-1), "int32")

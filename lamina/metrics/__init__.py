@@ -34,17 +34,27 @@ from lamina.metrics.confusion_metrics import (
     TrueNegatives,
     TruePositives,
 )
-from lamina.losses import (
+from lamina.losses import (  # the loss functions, with Keras' short spellings (mse, MAE, ...), as in Keras
+    KLD,
+    MAE,
+    MAPE,
+    MSE,
+    MSLE,
     binary_crossentropy,
     categorical_crossentropy,
     categorical_hinge,
     hinge,
     kl_divergence,
+    kld,
     log_cosh,
+    mae,
+    mape,
     mean_absolute_error,
     mean_absolute_percentage_error,
     mean_squared_error,
     mean_squared_logarithmic_error,
+    mse,
+    msle,
     poisson,
     sparse_categorical_crossentropy,
     squared_hinge,
@@ -79,13 +89,6 @@ from lamina.metrics.regression_metrics import (
     pearson_correlation,
 )
 from lamina.saving import serialization
-
-# Keras' short spellings of the functions.
-mse = MSE = mean_squared_error
-mae = MAE = mean_absolute_error
-mape = MAPE = mean_absolute_percentage_error
-msle = MSLE = mean_squared_logarithmic_error
-kld = KLD = kl_divergence
 
 _CLASSES = (
     Metric, Mean, Sum, MeanMetricWrapper,

@@ -54,9 +54,8 @@ class Ftrl(Optimizer):
         if self.built:
             return
         super().build(variables)
-        self._accumulators = self.add_optimizer_variables(
-            variables, "accumulator", initializers.Constant(self.initial_accumulator_value))
-        self._linears = self.add_optimizer_variables(variables, "linear")
+        self._accumulators, self._linears = self.add_optimizer_variables(
+            variables, ["accumulator", "linear"], [initializers.Constant(self.initial_accumulator_value), "zeros"])
 
     def multi_update_step(self, grads, variables, learning_rate) -> None:
         power = -self.learning_rate_power

@@ -34,8 +34,7 @@ class Nadam(Optimizer):
         if self.built:
             return
         super().build(variables)
-        self._momentums = self.add_optimizer_variables(variables, "momentum")
-        self._velocities = self.add_optimizer_variables(variables, "velocity")
+        self._momentums, self._velocities = self.add_optimizer_variables(variables, ["momentum", "velocity"])
         dtype = variables[0].dtype if variables else None
         self._u_product = self.add_variable((), "ones", dtype=dtype, name="u_product")
 

@@ -117,9 +117,17 @@ class Optimizer:
         name = reference_variable.path.replace("/", "_") + "_" + (name or "var")
         return self.add_variable(reference_variable.shape, initializer, dtype=reference_variable.dtype, name=name)
 
-    def add_optimizer_variables(self, variables, name: str, initializer="zeros") -> list:
-        """One state Variable per model variable (e.g. Adam's ``momentum``), in the variables' order."""
-        return [self.add_variable_from_reference(variable, name, initializer) for variable in variables]
+    def add_optimizer_variables(self, variables, name: str | list, initializer="zeros") -> list:
+        """One state Variable per model variable (e.g. Adam's ``momentum``), in the variables' order.
+
+        ``name`` may be a list of names (and ``initializer`` a list of the same length, or one initializer
+        for all): then a list of such lists, one name after the other, is returned.
+        """
+        if isinstance(name, str):
+            return [self.add_variable_from_reference(variable, name, initializer) for variable in variables]
+        per_name = initializer if isinstance(initializer, (list, tuple)) else [initializer] * len(name)
+        return [self.add_optimizer_variables(variables, one_name, one_initializer)
+                for one_name, one_initializer in zip(name, per_name, strict=True)]
 
     def build(self, variables) -> None:
         """Create the state for ``variables``; subclasses add theirs after calling this."""

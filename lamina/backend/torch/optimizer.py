@@ -78,24 +78,24 @@ def add_(variables, other, alpha=1.0) -> None:
     torch._foreach_add_(_tensors(variables), *args, **kwargs)
 
 
-def addcmul_(variables, tensors1, tensors2, value=1.0) -> None:
-    """``variable += value * tensor1 * tensor2``."""
+def _addc_(kernel, variables, tensors1, tensors2, value) -> None:
+    """``kernel`` (``torch._foreach_addcmul_`` or ``_addcdiv_``) with ``value`` a number or folded into ``tensors1``."""
     targets, value = _tensors(variables), _scalar(value)
     tensors1, tensors2 = _tensors(tensors1), _tensors(tensors2)
     if _is_number(value):
-        torch._foreach_addcmul_(targets, tensors1, tensors2, value=value)
+        kernel(targets, tensors1, tensors2, value=value)
     else:
-        torch._foreach_addcmul_(targets, torch._foreach_mul(tensors1, value), tensors2)
+        kernel(targets, torch._foreach_mul(tensors1, value), tensors2)
+
+
+def addcmul_(variables, tensors1, tensors2, value=1.0) -> None:
+    """``variable += value * tensor1 * tensor2``."""
+    _addc_(torch._foreach_addcmul_, variables, tensors1, tensors2, value)
 
 
 def addcdiv_(variables, tensors1, tensors2, value=1.0) -> None:
     """``variable += value * tensor1 / tensor2``."""
-    targets, value = _tensors(variables), _scalar(value)
-    tensors1, tensors2 = _tensors(tensors1), _tensors(tensors2)
-    if _is_number(value):
-        torch._foreach_addcdiv_(targets, tensors1, tensors2, value=value)
-    else:
-        torch._foreach_addcdiv_(targets, torch._foreach_mul(tensors1, value), tensors2)
+    _addc_(torch._foreach_addcdiv_, variables, tensors1, tensors2, value)
 
 
 def lerp_(variables, tensors, weight) -> None:

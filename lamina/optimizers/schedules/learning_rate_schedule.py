@@ -13,13 +13,18 @@ from lamina import ops
 
 
 class LearningRateSchedule:
-    """Base class: subclasses implement ``__call__(step)`` and ``get_config()``."""
+    """Base class: subclasses implement ``__call__(step)`` and ``get_config()`` (or list in ``_config_keys``
+    the attributes, named as the constructor's arguments, that make up their config)."""
+
+    _config_keys: tuple = ()
 
     def __call__(self, step):
         raise NotImplementedError(f"Learning rate schedule '{type(self).__name__}' must override `__call__(step)`.")
 
     def get_config(self) -> dict:
-        raise NotImplementedError(f"Learning rate schedule '{type(self).__name__}' must override `get_config()`.")
+        if not self._config_keys:
+            raise NotImplementedError(f"Learning rate schedule '{type(self).__name__}' must override `get_config()`.")
+        return {key: getattr(self, key) for key in self._config_keys}
 
     @classmethod
     def from_config(cls, config: dict):
@@ -37,12 +42,20 @@ def _start(initial_learning_rate, step):
     return initial, ops.cast(step, ops.dtype(initial))
 
 
+def _progress(step, decay_steps, staircase: bool):
+    """``step / decay_steps``, floored if ``staircase``."""
+    p = step / decay_steps
+    return ops.floor(p) if staircase else p
+
+
 class ExponentialDecay(LearningRateSchedule):
     """``initial_learning_rate * decay_rate ** (step / decay_steps)``; the exponent is floored if ``staircase``.
 
     Example:
         >>> schedule = ExponentialDecay(0.1, decay_steps=1000, decay_rate=0.96)
     """
+
+    _config_keys = ("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name")
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float, staircase: bool = False,
                  name: str = "ExponentialDecay"):
@@ -55,14 +68,8 @@ class ExponentialDecay(LearningRateSchedule):
 
     def __call__(self, step):
         initial, step = _start(self.initial_learning_rate, step)
-        p = step / self.decay_steps
-        if self.staircase:
-            p = ops.floor(p)
+        p = _progress(step, self.decay_steps, self.staircase)
         return initial * ops.power(ops.cast(self.decay_rate, ops.dtype(initial)), p)
-
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
 
 
 class PiecewiseConstantDecay(LearningRateSchedule):
@@ -72,6 +79,8 @@ class PiecewiseConstantDecay(LearningRateSchedule):
     Example:
         >>> schedule = PiecewiseConstantDecay(boundaries=[100, 200], values=[1.0, 0.5, 0.1])
     """
+
+    _config_keys = ("boundaries", "values", "name")
 
     def __init__(self, boundaries: list, values: list, name: str = "PiecewiseConstant"):
         if len(boundaries) != len(values) - 1:
@@ -98,9 +107,6 @@ class PiecewiseConstantDecay(LearningRateSchedule):
             result = result + ops.cast(inside, dtype) * ops.cast(value, dtype)
         return result
 
-    def get_config(self) -> dict:
-        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
-
 
 class PolynomialDecay(LearningRateSchedule):
     """``(initial - end) * (1 - step / decay_steps) ** power + end``, with ``step`` capped at ``decay_steps``
@@ -109,6 +115,8 @@ class PolynomialDecay(LearningRateSchedule):
     Example:
         >>> schedule = PolynomialDecay(0.1, decay_steps=10000, end_learning_rate=0.01, power=0.5)
     """
+
+    _config_keys = ("initial_learning_rate", "decay_steps", "end_learning_rate", "power", "cycle", "name")
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, end_learning_rate: float = 0.0001,
                  power: float = 1.0, cycle: bool = False, name: str = "PolynomialDecay"):
@@ -133,11 +141,6 @@ class PolynomialDecay(LearningRateSchedule):
         p = step / decay_steps
         return (initial - end) * ops.power(1 - p, ops.cast(self.power, dtype)) + end
 
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "end_learning_rate": self.end_learning_rate, "power": self.power, "cycle": self.cycle,
-                "name": self.name}
-
 
 class InverseTimeDecay(LearningRateSchedule):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)``; the ratio is floored if ``staircase``.
@@ -145,6 +148,8 @@ class InverseTimeDecay(LearningRateSchedule):
     Example:
         >>> schedule = InverseTimeDecay(0.1, decay_steps=1.0, decay_rate=0.5)
     """
+
+    _config_keys = ("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name")
 
     def __init__(self, initial_learning_rate: float, decay_steps, decay_rate: float, staircase: bool = False,
                  name: str = "InverseTimeDecay"):
@@ -157,14 +162,8 @@ class InverseTimeDecay(LearningRateSchedule):
 
     def __call__(self, step):
         initial, step = _start(self.initial_learning_rate, step)
-        p = step / self.decay_steps
-        if self.staircase:
-            p = ops.floor(p)
+        p = _progress(step, self.decay_steps, self.staircase)
         return initial / (1 + ops.cast(self.decay_rate, ops.dtype(initial)) * p)
-
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "decay_rate": self.decay_rate, "staircase": self.staircase, "name": self.name}
 
 
 def _cosine(fraction, alpha, scale=1.0):
@@ -179,6 +178,8 @@ class CosineDecay(LearningRateSchedule):
     Example:
         >>> schedule = CosineDecay(0.0, decay_steps=1000, warmup_target=0.1, warmup_steps=100)
     """
+
+    _config_keys = ("initial_learning_rate", "decay_steps", "alpha", "name", "warmup_target", "warmup_steps")
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, alpha: float = 0.0, name: str = "CosineDecay",
                  warmup_target: float | None = None, warmup_steps: int = 0):
@@ -201,11 +202,6 @@ class CosineDecay(LearningRateSchedule):
             return decayed
         warming = (target - initial) * (step / self.warmup_steps) + initial
         return ops.where(ops.less(step, self.warmup_steps), warming, decayed)
-
-    def get_config(self) -> dict:
-        return {"initial_learning_rate": self.initial_learning_rate, "decay_steps": self.decay_steps,
-                "alpha": self.alpha, "name": self.name, "warmup_target": self.warmup_target,
-                "warmup_steps": self.warmup_steps}
 
 
 class CosineDecayRestarts(LearningRateSchedule):
