@@ -14,7 +14,7 @@ from lamina.backend.common.dtypes import result_type, standardize_dtype
 from lamina.backend.common.scopes import StatelessScope, name_scope
 from lamina.backend.common.symbolic import KerasHistory, SymbolicTensor, is_symbolic
 
-ENGINES = {"torch": "lamina.backend.torch"}
+ENGINES = {"torch": "lamina.backend.torch", "jax": "lamina.backend.jax"}
 
 
 def _load(name: str):

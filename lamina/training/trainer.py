@@ -108,6 +108,20 @@ class Trainer:
                 compiled.output_names = names
         return names
 
+    def _build_compiled_state(self, x, y):
+        """Create, before any compiled step traces, every Variable training needs: the model's (by one
+        forward pass on a batch), and the compiled loss trackers and metrics (from the output structure)."""
+        if self._output_names is not None:
+            return
+        with _step.no_grad():
+            y_pred = self(x)
+        names = self._resolve_output_names(y_pred)
+        y_list, pred_list, _ = match_outputs(y, y_pred, None, names)
+        if self._compile_loss is not None and not self._compile_loss.built:
+            self._compile_loss.build()
+        if y is not None and not self._compile_metrics.built:
+            self._compile_metrics.build(y_list, pred_list)
+
     # -- the pieces a step is made of (Keras 3 names, overridable) ------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
         """The total loss of a batch: the compiled losses plus the model's own (regularization) losses."""

@@ -10,6 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from lamina import config
+from lamina.backend.common.conv_utils import conv_transpose_crops, dilated_windows, expand, pool_windows, same_pads
 from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
 from lamina.backend.torch.numpy import _operands, _tensor
 
@@ -160,11 +161,6 @@ def sparsemax(x, axis=-1):
 
 
 # -- layout and padding helpers -------------------------------------------------------------------
-def _expand(value, n: int) -> tuple:
-    """An int or a length-``n`` sequence as an ``n``-tuple."""
-    return tuple(value) if isinstance(value, (tuple, list)) else (int(value),) * n
-
-
 def _channels_first(x, data_format):
     """A channels-first view of ``x``, and whether the caller's layout was channels-last."""
     channels_last = config.standardize_data_format(data_format) == "channels_last"
@@ -173,15 +169,6 @@ def _channels_first(x, data_format):
 
 def _restore_layout(y, channels_last: bool):
     return y.movedim(1, -1) if channels_last else y
-
-
-def _same_pads(sizes, windows, strides) -> list:
-    """TF/Keras "same" padding per spatial dim as (before, after); the odd extra goes after."""
-    pads = []
-    for size, window, stride in zip(sizes, windows, strides):
-        total = max((-(-size // stride) - 1) * stride + window - size, 0)
-        pads.append((total // 2, total - total // 2))
-    return pads
 
 
 def _pad_spatial(x, pads, value=0.0):
@@ -197,7 +184,7 @@ def _padded(x, windows, strides, padding, value=0.0):
     """
     if padding == "valid":
         return x, 0
-    pads = _same_pads(x.shape[2:], windows, strides)
+    pads = same_pads(x.shape[2:], windows, strides)
     if all(before == after for before, after in pads):
         return x, tuple(before for before, _ in pads)
     return _pad_spatial(x, pads, value), 0
@@ -218,8 +205,8 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     inputs, kernel = _operands(inputs, kernel)
     x, channels_last = _channels_first(inputs, data_format)
     n = x.ndim - 2
-    strides, dilation = _expand(strides, n), _expand(dilation_rate, n)
-    windows = [(k - 1) * d + 1 for k, d in zip(kernel.shape[:n], dilation)]
+    strides, dilation = expand(strides, n), expand(dilation_rate, n)
+    windows = dilated_windows(kernel.shape[:n], dilation)
     x, pad = _padded(x, windows, strides, padding)
     groups = x.shape[1] // kernel.shape[-2]
     y = _CONV[n](x, _torch_kernel(kernel), stride=strides, padding=pad, dilation=dilation, groups=groups)
@@ -239,33 +226,13 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
     return conv(depthwise, pointwise_kernel, 1, "valid", data_format, 1)
 
 
-def _conv_transpose_crops(kernel_size, stride, dilation, padding, output_padding):
-    """How much to cut from each end of a full transposed convolution (negative: zeros to add).
-
-    Follows the XLA/TensorFlow convention so results match Keras on JAX and TensorFlow: for "same",
-    the extra row of an odd total goes to the end.
-    """
-    window = (kernel_size - 1) * dilation + 1
-    if padding == "valid":
-        extra = max(window, stride) - window if output_padding is None else output_padding
-        return 0, -extra
-    if output_padding is None:
-        pad_total = stride + window - 2
-    else:
-        pad_total = window + window % 2 - 2 + output_padding
-    before = min(pad_total // 2 + pad_total % 2, window - 1)
-    return window - 1 - before, window - 1 - (pad_total - before)
-
-
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
                    dilation_rate=1):
     inputs, kernel = _operands(inputs, kernel)
     x, channels_last = _channels_first(inputs, data_format)
     n = x.ndim - 2
-    strides, dilation = _expand(strides, n), _expand(dilation_rate, n)
-    extras = (None,) * n if output_padding is None else _expand(output_padding, n)
-    crops = [_conv_transpose_crops(k, s, d, padding, o)
-             for k, s, d, o in zip(kernel.shape[:n], strides, dilation, extras)]
+    strides, dilation = expand(strides, n), expand(dilation_rate, n)
+    crops = conv_transpose_crops(kernel.shape[:n], strides, dilation, padding, output_padding)
     symmetric = tuple(max(min(before, after), 0) for before, after in crops)
     y = _CONV_TRANSPOSE[n](x, _torch_kernel(kernel), stride=strides, padding=symmetric, dilation=dilation)
     rest = [(s - before, s - after) for s, (before, after) in zip(symmetric, crops)]
@@ -279,15 +246,10 @@ _MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 _AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
 
 
-def _pool_args(x, pool_size, strides):
-    n = x.ndim - 2
-    pool_size = _expand(pool_size, n)
-    return n, pool_size, pool_size if strides is None else _expand(strides, n)
-
-
 def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     x, channels_last = _channels_first(_tensor(inputs), data_format)
-    n, pool_size, strides = _pool_args(x, pool_size, strides)
+    n = x.ndim - 2
+    pool_size, strides = pool_windows(n, pool_size, strides)
     lowest = float("-inf") if x.is_floating_point() else torch.iinfo(x.dtype).min
     x, pad = _padded(x, pool_size, strides, padding, value=lowest)
     return _restore_layout(_MAX_POOL[n](x, pool_size, strides, padding=pad), channels_last)
@@ -296,10 +258,11 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     """Average pooling; with "same" padding the padded cells are left out of each window's count."""
     x, channels_last = _channels_first(_float(inputs), data_format)
-    n, pool_size, strides = _pool_args(x, pool_size, strides)
+    n = x.ndim - 2
+    pool_size, strides = pool_windows(n, pool_size, strides)
     if padding == "valid":
         return _restore_layout(_AVG_POOL[n](x, pool_size, strides), channels_last)
-    pads = _same_pads(x.shape[2:], pool_size, strides)
+    pads = same_pads(x.shape[2:], pool_size, strides)
     if all(before == after for before, after in pads):
         symmetric = tuple(before for before, _ in pads)
         y = _AVG_POOL[n](x, pool_size, strides, padding=symmetric, count_include_pad=False)
@@ -336,7 +299,7 @@ def moments(x, axes, keepdims=False, synchronized=False):
     dtype = x.dtype
     if dtype in (torch.float16, torch.bfloat16):
         x = x.float()
-    dims = tuple(range(x.ndim)) if axes is None else _expand(axes, 1)
+    dims = tuple(range(x.ndim)) if axes is None else expand(axes, 1)
     variance, mean = torch.var_mean(x, dim=dims, correction=0, keepdim=keepdims)
     return mean.to(dtype), variance.to(dtype)
 

@@ -1,0 +1,3 @@
+"""JAX implementations of lamina's math engine module (mirrors lamina/backend/torch/math.py)."""
+
+from __future__ import annotations

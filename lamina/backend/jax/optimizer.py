@@ -1,0 +1,3 @@
+"""JAX implementations of lamina's optimizer engine module (mirrors lamina/backend/torch/optimizer.py)."""
+
+from __future__ import annotations
