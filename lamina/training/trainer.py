@@ -121,6 +121,10 @@ class Trainer:
             self._compile_loss.build()
         if y is not None and not self._compile_metrics.built:
             self._compile_metrics.build(y_list, pred_list)
+            with _step.no_grad():  # metrics that size their state from the first batch (AUC) build it now
+                self._compile_metrics.update_state(y_list, pred_list, [None] * len(names))
+            for metric in self._compile_metrics.metrics:
+                metric.reset_state()
 
     # -- the pieces a step is made of (Keras 3 names, overridable) ------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):

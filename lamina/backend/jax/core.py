@@ -8,12 +8,15 @@ on every engine; lamina always passes explicit dtypes, so defaults do not widen.
 
 from __future__ import annotations
 
+import builtins
+import math as _math
+
 import jax
 import jax.numpy as jnp
 import numpy as np
 
-from lamina import config
-from lamina.backend.common import dtypes
+from lamina import config, tree
+from lamina.backend.common import dtypes, scopes
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.backend.common.variable import Variable as _VariableBase
 
@@ -146,3 +149,198 @@ def is_engine_data_loader(obj) -> bool:
 def to_device(x):
     """``x`` on lamina's device."""
     return jax.device_put(x, DEVICE)
+
+
+# -- control flow ---------------------------------------------------------------------------------
+# A concrete predicate, index or loop runs as plain Python where torch does (branches may assign
+# Variables eagerly); traced values (inside ``jax.jit``) become the matching ``jax.lax`` primitive.
+def _is_traced(x) -> bool:
+    return isinstance(x, jax.core.Tracer)
+
+
+def _unwrap(x):
+    return x.value if isinstance(x, Variable) else x
+
+
+def cond(pred, true_fn, false_fn):
+    pred = _unwrap(pred)
+    if not _is_traced(pred):
+        return true_fn() if bool(pred) else false_fn()
+    return _branch(lambda wrapped: jax.lax.cond(pred, *wrapped), [true_fn, false_fn])
+
+
+def switch(index, branches, *operands):
+    index = _unwrap(index)
+    if not _is_traced(index):
+        index = min(max(int(index), 0), len(branches) - 1)
+        return branches[index](*operands)
+    return _branch(lambda wrapped: jax.lax.switch(index, wrapped, *operands), branches, operands)
+
+
+def _branch(run, branches, operands=()):
+    """``run(branches)`` (a ``lax.cond`` or ``lax.switch`` passing ``operands``), letting branches assign Variables.
+
+    Inside a ``StatelessScope`` (the jitted step) a branch may assign Variables (an optimizer's gradient
+    accumulation does). Each branch then runs in a child scope and also returns the values of every Variable
+    any branch assigns; one side-effect-free trace of each branch finds those Variables first. The values
+    the taken branch leaves are recorded in the enclosing scope.
+    """
+    scope = scopes.get_stateless_scope()
+    if scope is None or not scope.collect_assignments:
+        return run(branches)
+    current = {**scope.mapping, **{key: value for key, (_, value) in scope.assignments.items()}}
+    assigned = {}
+
+    def isolated(fn, targets):
+        def branch(*args):
+            child = scopes.StatelessScope()
+            child.mapping = dict(current)
+            with child:
+                output = fn(*args)
+                values = [variable.value for variable in targets]
+            assigned.update((key, variable) for key, (variable, _) in child.assignments.items())
+            return output, values
+
+        return branch
+
+    for fn in branches:
+        jax.eval_shape(isolated(fn, []), *operands)
+    targets = list(assigned.values())
+    output, values = run([isolated(fn, targets) for fn in branches])
+    for variable, value in zip(targets, values):
+        scope.add_update(variable, value)
+    return output
+
+
+def _leading_length(flat, op_name: str) -> int:
+    lengths = {int(x.shape[0]) for x in flat}
+    if len(lengths) != 1:
+        raise ValueError(f"`{op_name}`: all inputs must have the same leading dimension. Received: {sorted(lengths)}")
+    return lengths.pop()
+
+
+def _as_tensors(structure):
+    """Every leaf of a loop state as an array (None leaves stay None), so Python ints get lamina's int32."""
+    return tree.map_structure(lambda leaf: None if leaf is None else convert_to_tensor(leaf), structure)
+
+
+def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
+    xs = None if xs is None else _as_tensors(xs)
+    flat_xs = tree.flatten(xs) if xs is not None else []
+    if flat_xs:
+        n = _leading_length(flat_xs, "scan")
+        if length is not None and length != n:
+            raise ValueError(f"`scan`: `length`={length} does not match the leading dimension of `xs` ({n}).")
+    elif length is None:
+        raise ValueError("`scan` needs `xs` or `length`. Received: xs=None, length=None")
+    return jax.lax.scan(f, _as_tensors(init), xs, length=length, reverse=reverse, unroll=unroll)
+
+
+def associative_scan(f, elems, reverse=False, axis=0):
+    return jax.lax.associative_scan(f, _as_tensors(elems), reverse=reverse, axis=axis)
+
+
+def _loop_bound(value):
+    """A loop bound as an int32 scalar (Python ints stay static, so ``fori_loop`` can lower to ``scan``)."""
+    value = _unwrap(value)
+    return np.int32(value) if isinstance(value, int) else value
+
+
+def fori_loop(lower, upper, body_fun, init_val):
+    return jax.lax.fori_loop(_loop_bound(lower), _loop_bound(upper), body_fun, _as_tensors(init_val))
+
+
+def while_loop(cond, body, loop_vars, maximum_iterations=None):
+    is_sequence = isinstance(loop_vars, (list, tuple))
+    state = _as_tensors(tuple(loop_vars) if is_sequence else (loop_vars,))
+
+    def step(state):
+        new_state = body(*state)
+        return tuple(new_state) if is_sequence else (new_state,)
+
+    if maximum_iterations is None:
+        state = jax.lax.while_loop(lambda s: cond(*s), step, state)
+    else:
+        # The iteration count rides along in the loop state.
+        _, state = jax.lax.while_loop(
+            lambda s: jnp.logical_and(s[0] < maximum_iterations, cond(*s[1])),
+            lambda s: (s[0] + 1, step(s[1])), (jnp.zeros((), jnp.int32), state))
+    if not is_sequence:
+        return state[0]
+    return list(state) if isinstance(loop_vars, list) else state
+
+
+def map(f, xs):
+    xs = _as_tensors(xs)
+    _leading_length(tree.flatten(xs), "map")
+    return jax.lax.map(f, xs)
+
+
+def vectorized_map(function, elements):
+    return jax.vmap(function)(_as_tensors(elements))
+
+
+# -- slicing and scattering -----------------------------------------------------------------------
+def slice(inputs, start_indices, shape):
+    return jax.lax.dynamic_slice(convert_to_tensor(inputs), tuple(start_indices), tuple(shape))
+
+
+def slice_update(inputs, start_indices, updates):
+    inputs = convert_to_tensor(inputs)
+    updates = convert_to_tensor(updates).astype(inputs.dtype)
+    return jax.lax.dynamic_update_slice(inputs, updates, tuple(start_indices))
+
+
+def _index_tuple(indices) -> tuple:
+    """Rows of an ``(N, k)`` index array as the ``k`` index vectors that ``.at[...]`` takes."""
+    indices = convert_to_tensor(indices)
+    return tuple(jnp.moveaxis(indices.reshape(-1, indices.shape[-1]), -1, 0))
+
+
+def scatter(indices, values, shape):
+    values = convert_to_tensor(values)
+    index = _index_tuple(indices)
+    zeros = jnp.zeros(tuple(shape), dtype=values.dtype)
+    return zeros.at[index].add(values.reshape((-1,) + tuple(shape[len(index):])))
+
+
+def scatter_update(inputs, indices, updates):
+    inputs = convert_to_tensor(inputs)
+    index = _index_tuple(indices)
+    updates = convert_to_tensor(updates).astype(inputs.dtype)
+    return inputs.at[index].set(updates.reshape((-1,) + tuple(inputs.shape[len(index):])))
+
+
+def unstack(x, num=None, axis=0):
+    return list(jnp.unstack(convert_to_tensor(x), axis=axis))
+
+
+def _bound_in(value, dtype):
+    """``value`` in ``dtype``, stepped towards zero where rounding pushed it past ``value``
+    (float32(2**31 - 1) rounds up to 2**31, which int32 cannot hold)."""
+    bound = np.asarray(value, dtype=np.float64).astype(dtype)
+    if abs(float(bound)) > abs(value):
+        bound = np.nextafter(bound, np.zeros((), dtype))
+    return bound
+
+
+def saturate_cast(x, dtype):
+    """Cast after clipping ``x`` to the target dtype's range, so out-of-range values saturate."""
+    x = convert_to_tensor(x)
+    target = engine_dtype(dtype)
+    if target == jnp.bool_ or x.dtype in (jnp.bool_, target):
+        return x.astype(target)
+    info = jnp.finfo(target) if jnp.issubdtype(target, jnp.floating) else jnp.iinfo(target)
+    if jnp.issubdtype(x.dtype, jnp.floating):
+        low, high = _bound_in(float(info.min), x.dtype), _bound_in(float(info.max), x.dtype)
+    else:
+        source = jnp.iinfo(x.dtype)
+        low = np.asarray(builtins.max(_math.ceil(info.min), int(source.min)), dtype=x.dtype)
+        high = np.asarray(builtins.min(_math.floor(info.max), int(source.max)), dtype=x.dtype)
+    return jnp.clip(x, low, high).astype(target)
+
+
+# -- gradients ------------------------------------------------------------------------------------
+def custom_gradient(f):
+    """``f`` returns ``(output, grad_fn)``; JAX differentiates the result with ``grad_fn(upstream)``."""
+    return jax.custom_gradient(f)

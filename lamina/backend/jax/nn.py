@@ -1,3 +1,369 @@
-"""JAX implementations of lamina's nn engine module (mirrors lamina/backend/torch/nn.py)."""
+"""JAX implementations of ``lamina.ops.nn``: activations, convolution, pooling, encodings, losses' primitives.
+
+Image ops take Keras layouts (channels last by default, kernels ``spatial..., in, out``) and hand XLA the
+layout through explicit dimension numbers, so neither data format costs a transpose. Padding and cropping
+come from ``lamina.backend.common.conv_utils``, shared with the torch engine.
+"""
 
 from __future__ import annotations
+
+import math
+
+import jax
+import jax.numpy as jnp
+from jax import lax
+
+from lamina import config
+from lamina.backend.common.conv_utils import conv_transpose_crops, dilated_windows, expand, pool_windows, same_pads
+from lamina.backend.jax.core import convert_to_tensor, engine_dtype
+from lamina.backend.jax.numpy import _float, _operands, _tensor
+
+
+def _widened(x):
+    """``x`` in float32 when it is half precision, so reductions and log-space sums keep their accuracy."""
+    return x.astype(jnp.float32) if x.dtype in (jnp.float16, jnp.bfloat16) else x
+
+
+def _like(value, x):
+    """``value`` (a scalar, array or tensor) as an array of ``x``'s dtype."""
+    return convert_to_tensor(value).astype(x.dtype)
+
+
+# -- activations ----------------------------------------------------------------------------------
+def relu(x):
+    return jax.nn.relu(_tensor(x))
+
+
+def relu6(x):
+    return jax.nn.relu6(_float(x))
+
+
+def sigmoid(x):
+    return jax.nn.sigmoid(_float(x))
+
+
+def sparse_sigmoid(x):
+    return jnp.clip(0.5 * (_float(x) + 1.0), 0.0, 1.0)
+
+
+def softplus(x):
+    return jax.nn.softplus(_float(x))
+
+
+def softsign(x):
+    return jax.nn.soft_sign(_float(x))
+
+
+def silu(x):
+    return jax.nn.silu(_float(x))
+
+
+def log_sigmoid(x):
+    return jax.nn.log_sigmoid(_float(x))
+
+
+def leaky_relu(x, negative_slope=0.2):
+    return jax.nn.leaky_relu(_float(x), negative_slope)
+
+
+def hard_sigmoid(x):
+    return jax.nn.hard_sigmoid(_float(x))
+
+
+def hard_silu(x):
+    return jax.nn.hard_silu(_float(x))
+
+
+def elu(x, alpha=1.0):
+    return jax.nn.elu(_float(x), alpha)
+
+
+def selu(x):
+    return jax.nn.selu(_float(x))
+
+
+def gelu(x, approximate=True):
+    return jax.nn.gelu(_float(x), approximate=approximate)
+
+
+def celu(x, alpha=1.0):
+    return jax.nn.celu(_float(x), alpha)
+
+
+def glu(x, axis=-1):
+    return jax.nn.glu(_float(x), axis=axis)
+
+
+def hard_tanh(x):
+    return jax.nn.hard_tanh(_float(x))
+
+
+def hard_shrink(x, threshold=0.5):
+    x = _float(x)
+    return jnp.where(jnp.abs(x) > threshold, x, 0.0)
+
+
+def soft_shrink(x, threshold=0.5):
+    x = _float(x)
+    return jnp.where(x > threshold, x - threshold, jnp.where(x < -threshold, x + threshold, 0.0))
+
+
+def tanh_shrink(x):
+    x = _float(x)
+    return x - jnp.tanh(x)
+
+
+def squareplus(x, b=4):
+    return jax.nn.squareplus(_float(x), b)
+
+
+def sparse_plus(x):
+    return jax.nn.sparse_plus(_float(x))
+
+
+def threshold(x, threshold, default_value):
+    x = _float(x)
+    return jnp.where(x > threshold, x, default_value)
+
+
+def mish(x):
+    return jax.nn.mish(_float(x))
+
+
+def _axes(axis):
+    return axis if isinstance(axis, int) else tuple(axis)
+
+
+def softmax(x, axis=-1):
+    return jax.nn.softmax(_float(x), axis=_axes(axis))
+
+
+def log_softmax(x, axis=-1):
+    return jax.nn.log_softmax(_float(x), axis=_axes(axis))
+
+
+def sparsemax(x, axis=-1):
+    """Euclidean projection onto the simplex (Martins & Astudillo, 2016), along ``axis``."""
+    x = _float(x)
+    axis = axis % x.ndim
+    ordered = jnp.flip(jnp.sort(x, axis=axis), axis=axis)
+    cumulative = jnp.cumsum(ordered, axis=axis)
+    ranks = jnp.arange(1, x.shape[axis] + 1, dtype=x.dtype)
+    ranks = ranks.reshape([-1 if d == axis else 1 for d in range(x.ndim)])
+    support = jnp.sum(1.0 + ranks * ordered > cumulative, axis=axis, keepdims=True, dtype=jnp.int32)
+    tau = (jnp.take_along_axis(cumulative, support - 1, axis=axis) - 1.0) / support.astype(x.dtype)
+    return jnp.maximum(x - tau, 0.0)
+
+
+# -- layout ---------------------------------------------------------------------------------------
+def _layout(x, data_format):
+    """XLA's (batch, feature, spatial...) axis numbers of an image tensor in ``data_format``."""
+    n = x.ndim - 2
+    if config.standardize_data_format(data_format) == "channels_last":
+        return (0, n + 1, *range(1, n + 1))
+    return tuple(range(n + 2))
+
+
+def _spatial_shape(x, layout) -> tuple:
+    return tuple(x.shape[a] for a in layout[2:])
+
+
+def _conv_general(x, kernel, layout, kernel_layout, strides, pads, lhs_dilation, dilation, groups=1):
+    """``lax.conv_general_dilated`` on an image in ``layout`` and a kernel in ``kernel_layout`` (out, in, spatial)."""
+    numbers = lax.ConvDimensionNumbers(layout, kernel_layout, layout)
+    return lax.conv_general_dilated(x, kernel, strides, pads, lhs_dilation=lhs_dilation, rhs_dilation=dilation,
+                                    dimension_numbers=numbers, feature_group_count=groups)
+
+
+# -- convolution ----------------------------------------------------------------------------------
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    x, kernel = _operands(inputs, kernel)
+    layout = _layout(x, data_format)
+    n = x.ndim - 2
+    strides, dilation = expand(strides, n), expand(dilation_rate, n)
+    windows = dilated_windows(kernel.shape[:n], dilation)
+    pads = [(0, 0)] * n if padding == "valid" else same_pads(_spatial_shape(x, layout), windows, strides)
+    groups = x.shape[layout[1]] // kernel.shape[-2]
+    return _conv_general(x, kernel, layout, (n + 1, n, *range(n)), strides, pads, None, dilation, groups)
+
+
+def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    kernel = _tensor(kernel)
+    *spatial, channels, multiplier = kernel.shape
+    grouped = kernel.reshape(*spatial, 1, channels * multiplier)
+    return conv(inputs, grouped, strides, padding, data_format, dilation_rate)
+
+
+def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format=None,
+                   dilation_rate=1):
+    depthwise = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+    return conv(depthwise, pointwise_kernel, 1, "valid", data_format, 1)
+
+
+def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
+                   dilation_rate=1):
+    """A stride-dilated input convolved with the flipped kernel; the padding is the window less the crop."""
+    x, kernel = _operands(inputs, kernel)
+    layout = _layout(x, data_format)
+    n = x.ndim - 2
+    strides, dilation = expand(strides, n), expand(dilation_rate, n)
+    windows = dilated_windows(kernel.shape[:n], dilation)
+    crops = conv_transpose_crops(kernel.shape[:n], strides, dilation, padding, output_padding)
+    pads = [(w - 1 - before, w - 1 - after) for w, (before, after) in zip(windows, crops)]
+    flipped = jnp.flip(kernel, axis=tuple(range(n)))
+    return _conv_general(x, flipped, layout, (n, n + 1, *range(n)), (1,) * n, pads, strides, dilation)
+
+
+# -- pooling --------------------------------------------------------------------------------------
+def _pool_geometry(x, pool_size, strides, padding, data_format):
+    """Window, strides and padding over every axis of ``x`` (1 and no padding on batch and channels)."""
+    layout = _layout(x, data_format)
+    n = x.ndim - 2
+    pool_size, strides = pool_windows(n, pool_size, strides)
+    spatial_pads = [(0, 0)] * n if padding == "valid" else same_pads(_spatial_shape(x, layout), pool_size, strides)
+    window, step, pads = [1] * x.ndim, [1] * x.ndim, [(0, 0)] * x.ndim
+    for axis, size, stride, pad in zip(layout[2:], pool_size, strides, spatial_pads):
+        window[axis], step[axis], pads[axis] = size, stride, pad
+    return tuple(window), tuple(step), tuple(pads)
+
+
+def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    x = _tensor(inputs)
+    window, step, pads = _pool_geometry(x, pool_size, strides, padding, data_format)
+    lowest = -jnp.inf if jnp.issubdtype(x.dtype, jnp.floating) else jnp.iinfo(x.dtype).min
+    return lax.reduce_window(x, jnp.array(lowest, dtype=x.dtype), lax.max, window, step, pads)
+
+
+def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
+    """Average pooling; with "same" padding the padded cells are left out of each window's count."""
+    x = _float(inputs)
+    window, step, pads = _pool_geometry(x, pool_size, strides, padding, data_format)
+    zero = jnp.array(0, dtype=x.dtype)
+    sums = lax.reduce_window(x, zero, lax.add, window, step, pads)
+    if padding == "valid":
+        return sums / math.prod(window)
+    # Window counts depend only on the spatial dims: batch and channel axes (window 1, stride 1) stay 1.
+    ones = jnp.ones([size if w > 1 or s > 1 else 1 for size, w, s in zip(x.shape, window, step)], dtype=x.dtype)
+    return sums / lax.reduce_window(ones, zero, lax.add, window, step, pads)
+
+
+# -- encodings and statistics ---------------------------------------------------------------------
+def one_hot(x, num_classes, axis=-1, dtype=None, sparse=False):
+    """One-hot rows; negative or out-of-range labels give all-zero rows."""
+    if sparse:
+        raise ValueError("`one_hot`: the jax engine has no sparse tensors. Received: sparse=True")
+    x = _tensor(x)
+    if not jnp.issubdtype(x.dtype, jnp.integer):
+        x = x.astype(jnp.int64)
+    return jax.nn.one_hot(x, num_classes, dtype=engine_dtype(dtype or config.floatx()), axis=axis)
+
+
+def multi_hot(inputs, num_classes, axis=-1, dtype=None, sparse=False):
+    """Multi-hot vectors: the one-hot rows of each sample's labels, combined with ``max``."""
+    x = _tensor(inputs)
+    encoded = one_hot(x, num_classes, axis=axis, dtype=dtype, sparse=sparse)
+    return jnp.max(encoded, axis=1 if x.ndim > 1 else 0)
+
+
+def moments(x, axes, keepdims=False, synchronized=False):
+    """Mean and (biased) variance over ``axes``; half-precision inputs are reduced in float32."""
+    dtype = _float(x).dtype
+    x = _widened(_float(x))
+    dims = None if axes is None else expand(axes, 1)
+    mean, variance = jnp.mean(x, axis=dims, keepdims=keepdims), jnp.var(x, axis=dims, keepdims=keepdims)
+    return mean.astype(dtype), variance.astype(dtype)
+
+
+def batch_normalization(x, mean, variance, axis, offset=None, scale=None, epsilon=1e-3):
+    """``(x - mean) / sqrt(variance + epsilon) * scale + offset``, the vectors laid along ``axis``."""
+    x = _float(x)
+    shape = [1] * x.ndim
+    shape[axis] = -1
+    factor = lax.rsqrt(_like(variance, x) + epsilon)
+    if scale is not None:
+        factor = factor * _like(scale, x)
+    shift = -_like(mean, x) * factor
+    if offset is not None:
+        shift = shift + _like(offset, x)
+    return x * factor.reshape(shape) + shift.reshape(shape)
+
+
+# -- cross-entropies ------------------------------------------------------------------------------
+def _target_output(target, output):
+    output = _float(output)
+    return _tensor(target).astype(output.dtype), output
+
+
+def _log_probabilities(output, from_logits, axis):
+    """Log-probabilities along ``axis``: log-softmax of logits, or the log of rescaled, clipped probabilities."""
+    if from_logits:
+        return jax.nn.log_softmax(output, axis=axis)
+    output = output / jnp.sum(output, axis=axis, keepdims=True)
+    eps = config.epsilon()
+    return jnp.log(jnp.clip(output, eps, 1.0 - eps))
+
+
+def binary_crossentropy(target, output, from_logits=False):
+    target, output = _target_output(target, output)
+    if from_logits:
+        return jnp.maximum(output, 0.0) - output * target + jnp.log1p(jnp.exp(-jnp.abs(output)))
+    eps = config.epsilon()
+    output = jnp.clip(output, eps, 1.0 - eps)
+    return -(target * jnp.log(output) + (1.0 - target) * jnp.log1p(-output))
+
+
+def categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    target, output = _target_output(target, output)
+    return -jnp.sum(target * _log_probabilities(output, from_logits, axis), axis=axis)
+
+
+def sparse_categorical_crossentropy(target, output, from_logits=False, axis=-1):
+    output = _float(output)
+    target = _tensor(target)
+    if target.ndim == output.ndim and target.shape[-1] == 1:
+        target = jnp.squeeze(target, -1)
+    axis = axis % output.ndim
+    labels = jnp.expand_dims(target.astype(jnp.int32), axis)
+    picked = jnp.take_along_axis(_log_probabilities(output, from_logits, axis), labels, axis=axis)
+    return -jnp.squeeze(picked, axis)
+
+
+_LOG_ZERO = -1e5  # log of an unreachable CTC state: finite, so gradients stay finite (as in Keras on JAX)
+
+
+def ctc_loss(target, output, target_length, output_length, mask_index=0):
+    """Per-sample CTC loss of logits ``output`` (batch, time, classes) against padded label rows ``target``.
+
+    The forward algorithm in log space, scanned over time: the labels are interleaved with blanks, and
+    each state sums the paths from itself, its predecessor and (between different labels) the one before.
+    Frames past a sample's ``output_length`` leave its states unchanged.
+    """
+    output = _float(output)
+    log_probs = jax.nn.log_softmax(_widened(output), axis=-1)
+    dtype = log_probs.dtype
+    target = _tensor(target).astype(jnp.int32)
+    target_length = _tensor(target_length).astype(jnp.int32)
+    output_length = _tensor(output_length).astype(jnp.int32)
+    batch, labels = target.shape
+    states = 2 * labels + 1
+    extended = jnp.full((batch, states), mask_index, dtype=jnp.int32).at[:, 1::2].set(target)
+    skips = (extended != mask_index) & (extended != jnp.pad(extended, ((0, 0), (2, 0)))[:, :-2])
+    skips = skips.at[:, :2].set(False)
+    emissions = jnp.take_along_axis(log_probs, extended[:, None, :], axis=-1)  # (batch, time, states)
+    log_zero = jnp.array(_LOG_ZERO, dtype=dtype)
+
+    def shifted(alpha, by):
+        return jnp.pad(alpha, ((0, 0), (by, 0)), constant_values=_LOG_ZERO)[:, :states]
+
+    def step(alpha, frame):
+        t, emission = frame
+        paths = jnp.logaddexp(jnp.logaddexp(alpha, shifted(alpha, 1)),
+                              jnp.where(skips, shifted(alpha, 2), log_zero))
+        return jnp.where((t < output_length)[:, None], paths + emission, alpha), None
+
+    first = jnp.where(jnp.arange(states) < 2, emissions[:, 0], log_zero)
+    frames = (jnp.arange(1, log_probs.shape[1]), jnp.swapaxes(emissions[:, 1:], 0, 1))
+    alpha, _ = lax.scan(step, first, frames)
+    last = jnp.take_along_axis(alpha, 2 * target_length[:, None], axis=1)[:, 0]
+    before_last = jnp.take_along_axis(alpha, jnp.maximum(2 * target_length - 1, 0)[:, None], axis=1)[:, 0]
+    return -jnp.logaddexp(last, jnp.where(target_length > 0, before_last, log_zero)).astype(output.dtype)

@@ -1,3 +1,114 @@
-"""JAX implementations of lamina's random engine module (mirrors lamina/backend/torch/random.py)."""
+"""JAX implementations of ``lamina.random``.
+
+Every function takes ``seed``: the engine seed array ``[seed, counter]`` that ``lamina.random`` draws (from
+an int, a ``SeedGenerator`` or the global generator). Each call derives its own ``jax.random`` key from it,
+so the result depends on the seed alone, and the derivation is traceable: a seed threaded through a jitted
+step as an input gives the same numbers as the same seed passed eagerly.
+"""
 
 from __future__ import annotations
+
+import jax
+import jax.numpy as jnp
+
+from lamina.backend.jax.core import convert_to_tensor, engine_dtype
+from lamina.backend.jax.numpy import _float, _tensor
+
+SEED_DTYPE = "int64"
+_SEED_STEP = (0, 1)
+
+
+def make_seed_state(seed: int):
+    """The initial state ``[seed, 0]`` of a seed generator."""
+    return convert_to_tensor([seed, 0], dtype=SEED_DTYPE)
+
+
+def split_seed_state(state) -> tuple:
+    """``(seed, next_state)``: the state to draw with now, and the state with its counter moved on."""
+    state = convert_to_tensor(state)
+    return state, state + jnp.asarray(_SEED_STEP, dtype=state.dtype)
+
+
+def set_engine_seed(seed: int) -> None:
+    """JAX has no global random state to seed: every draw is keyed explicitly."""
+
+
+def _key(seed):
+    """The key for a ``[seed, counter]`` pair: the seed's key with the counter folded in (threefry hashes
+    both, so nearby pairs give unrelated streams)."""
+    seed = convert_to_tensor(seed)
+    return jax.random.fold_in(jax.random.key(seed[0]), seed[1].astype(jnp.uint32))
+
+
+def _work_dtype(dtype):
+    """Sample in float32 (float64 when asked for it); narrower floats are cast afterwards."""
+    return jnp.float64 if engine_dtype(dtype) == jnp.float64 else jnp.float32
+
+
+def _scaled(sample, scale, offset, dtype):
+    """``sample * scale + offset`` in the working dtype, then cast to ``dtype``."""
+    return (sample * scale + offset).astype(engine_dtype(dtype))
+
+
+def normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None):
+    sample = jax.random.normal(_key(seed), tuple(shape), dtype=_work_dtype(dtype))
+    return _scaled(sample, stddev, mean, dtype)
+
+
+def uniform(shape, minval=0.0, maxval=1.0, dtype="float32", seed=None):
+    sample = jax.random.uniform(_key(seed), tuple(shape), dtype=_work_dtype(dtype))
+    return _scaled(sample, maxval - minval, minval, dtype)
+
+
+def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None):
+    """Normal samples kept within two standard deviations."""
+    sample = jax.random.truncated_normal(_key(seed), -2.0, 2.0, tuple(shape), dtype=_work_dtype(dtype))
+    return _scaled(sample, stddev, mean, dtype)
+
+
+def randint(shape, minval, maxval, dtype="int32", seed=None):
+    return jax.random.randint(_key(seed), tuple(shape), minval, maxval, dtype=engine_dtype(dtype))
+
+
+def categorical(logits, num_samples, dtype="int32", seed=None):
+    logits = _float(logits)
+    samples = jax.random.categorical(_key(seed), logits, axis=-1, shape=(num_samples, logits.shape[0]))
+    return samples.T.astype(engine_dtype(dtype))
+
+
+def dropout(inputs, rate, noise_shape, seed=None):
+    x = _tensor(inputs)
+    keep = 1.0 - rate
+    mask = jax.random.bernoulli(_key(seed), keep, tuple(noise_shape)).astype(x.dtype)
+    if keep > 0:
+        mask = mask / keep
+    return x * mask
+
+
+def shuffle(x, axis=0, seed=None):
+    return jax.random.permutation(_key(seed), _tensor(x), axis=axis, independent=False)
+
+
+def _shape_param(value, shape, work):
+    """A distribution parameter broadcast to the sample shape, in the working dtype."""
+    return jnp.broadcast_to(convert_to_tensor(value).astype(work), shape)
+
+
+def gamma(shape, alpha, dtype="float32", seed=None):
+    work, shape = _work_dtype(dtype), tuple(shape)
+    sample = jax.random.gamma(_key(seed), _shape_param(alpha, shape, work), shape, dtype=work)
+    return sample.astype(engine_dtype(dtype))
+
+
+def beta(shape, alpha, beta, dtype="float32", seed=None):
+    work, shape = _work_dtype(dtype), tuple(shape)
+    sample = jax.random.beta(_key(seed), _shape_param(alpha, shape, work), _shape_param(beta, shape, work),
+                             shape, dtype=work)
+    return sample.astype(engine_dtype(dtype))
+
+
+def binomial(shape, counts, probabilities, dtype="float32", seed=None):
+    work, shape = _work_dtype(dtype), tuple(shape)
+    sample = jax.random.binomial(_key(seed), _shape_param(counts, shape, work),
+                                 _shape_param(probabilities, shape, work), shape, dtype=work)
+    return sample.astype(engine_dtype(dtype))
