@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Create (or reuse) .venv with lamina installed in editable mode, the pinned CPU torch and test tools.
+# Create (or reuse) .venv with lamina installed in editable mode, both engines (the pinned CPU torch, jax)
+# and the test tools.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON="${PYTHON:-python3}"
@@ -8,4 +9,4 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
-.venv/bin/python -m pip install --quiet -e ".[torch,test]"
+.venv/bin/python -m pip install --quiet -e ".[torch,jax,test]"

@@ -4,7 +4,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/env.sh
 status=0
-for engine in ${LAMINA_ENGINES:-torch}; do
+for engine in ${LAMINA_ENGINES:-torch jax}; do
   echo "== tests on engine: $engine"
   LAMINA_BACKEND="$engine" .venv/bin/python -m pytest -q -p no:cacheprovider "$@" || status=$?
 done

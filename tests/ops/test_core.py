@@ -216,3 +216,13 @@ def test_custom_gradient_and_stop_gradient(engine):
     updated = ops.slice_update(x, (1,), ops.multiply(x[:1], 3.0))
     (grad,) = torch.autograd.grad(ops.sum(updated), x)
     np.testing.assert_allclose(grad.numpy(), [4.0, 0.0])
+
+
+def test_associative_scan_reverse_order_with_a_non_commutative_function(engine):
+    mats = np.stack([np.eye(2) + i * np.array([[0.0, 1.0], [0.0, 0.0]]) + np.array([[0.0, 0.0], [i, 0.0]])
+                     for i in range(1, 4)]).astype("float32")
+    x, y, z = mats
+    out = ops.convert_to_numpy(ops.associative_scan(lambda a, b: ops.matmul(a, b), mats, reverse=True))
+    np.testing.assert_allclose(out, np.stack([(z @ y) @ x, z @ y, z]), rtol=1e-5)
+    forward = ops.convert_to_numpy(ops.associative_scan(lambda a, b: ops.matmul(a, b), mats))
+    np.testing.assert_allclose(forward, np.stack([x, x @ y, (x @ y) @ z]), rtol=1e-5)

@@ -152,8 +152,8 @@ def to_device(x):
 
 
 # -- control flow ---------------------------------------------------------------------------------
-# A concrete predicate, index or loop runs as plain Python where torch does (branches may assign
-# Variables eagerly); traced values (inside ``jax.jit``) become the matching ``jax.lax`` primitive.
+# A concrete predicate or index picks its branch in Python, as on torch (branches may assign Variables
+# eagerly); a traced one (inside ``jax.jit``) becomes ``lax.cond`` / ``lax.switch``. Loops are ``jax.lax`` loops.
 def _is_traced(x) -> bool:
     return isinstance(x, jax.core.Tracer)
 

@@ -235,9 +235,9 @@ def associative_scan(f, elems, reverse=False, axis=0):
         flat = [torch.flip(x, dims=[axis]) for x in flat]
 
     def combine(earlier, later):
-        a = tree.pack_sequence_as(elems, earlier)
-        b = tree.pack_sequence_as(elems, later)
-        return tree.flatten(f(b, a) if reverse else f(a, b))
+        # In scan order (flipped when reversing), as jax.lax.associative_scan: reverse=True gives
+        # [..., f(f(z, y), x), f(z, y), z] for elements [x, y, z].
+        return tree.flatten(f(tree.pack_sequence_as(elems, earlier), tree.pack_sequence_as(elems, later)))
 
     offset = 1
     while offset < n:
