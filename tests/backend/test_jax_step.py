@@ -1,0 +1,57 @@
+"""The JAX step: one compiled function per step kind, compiled again only for new shapes, with a warning
+when a fit keeps recompiling; Variables stay in sync with the jitted state."""
+
+import warnings
+
+import numpy as np
+import pytest
+
+import lamina
+from lamina import layers
+
+pytestmark = pytest.mark.engines("jax")
+
+
+def model_and_data(rng, n=70):
+    model = lamina.Sequential([lamina.Input((4,)), layers.Dense(8, activation="relu"), layers.Dropout(0.2),
+                               layers.Dense(1, activation="sigmoid")])
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"])
+    x = rng.standard_normal((n, 4)).astype("float32")
+    return model, x, (x[:, 0] > 0).astype("float32")
+
+
+def test_partial_last_batch_compiles_once_per_fit_not_per_epoch(engine, rng):
+    model, x, y = model_and_data(rng)  # 70 rows, batch 32: two full batches and one of 6 per epoch
+    model.fit(x, y, batch_size=32, epochs=4, verbose=0)
+    train = [step for (kind, *_), step in model._jax_steps.items() if kind == "train"]
+    assert len(train) == 1 and train[0].compiles == 2
+
+
+def test_repeated_recompiling_warns(engine, rng):
+    model, x, y = model_and_data(rng, n=64)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for rows in range(10, 20):  # every fit call brings a new batch shape
+            model.fit(x[:rows], y[:rows], batch_size=rows, epochs=1, verbose=0)
+    assert any("compiled 8 times" in str(w.message) for w in caught)
+
+
+def test_variables_follow_the_jitted_state(engine, rng):
+    model, x, y = model_and_data(rng)
+    before = model.get_weights()
+    seeds_before = [np.asarray(v.numpy()) for v in model.variables if "seed" in v.path]
+    model.fit(x, y, batch_size=32, epochs=1, verbose=0)
+    after = model.get_weights()
+    assert all(not np.allclose(a, b) for a, b in zip(before, after))
+    assert int(model.optimizer.iterations.numpy()) == 3
+    seeds_after = [np.asarray(v.numpy()) for v in model.variables if "seed" in v.path]
+    assert seeds_before and any(not np.array_equal(a, b) for a, b in zip(seeds_before, seeds_after))
+
+
+def test_set_random_seed_makes_a_fit_reproducible(engine, rng):
+    runs = []
+    for _ in range(2):
+        lamina.utils.set_random_seed(11)
+        model, x, y = model_and_data(np.random.default_rng(0))
+        runs.append(model.fit(x, y, batch_size=16, epochs=2, verbose=0).history["loss"])
+    np.testing.assert_allclose(runs[0], runs[1], rtol=1e-6)
