@@ -340,3 +340,21 @@ def test_bad_arguments_name_the_op(engine):
         ops.concatenate([SymbolicTensor((None, 3)), SymbolicTensor((None, 3, 1))])
     with pytest.raises(ValueError, match="`add`|broadcast"):
         ops.add(SymbolicTensor((2, 3)), SymbolicTensor((4,)))
+
+
+@pytest.mark.parametrize("dtype", ["int32", "int8", "bool"])
+def test_prod_along_an_axis_keeps_keras_integer_dtype(engine, dtype):
+    x = np.array([[1, 2, 3], [1, 1, 2]]).astype(dtype)
+    result = ops.prod(x, axis=1)
+    symbolic = ops.prod(lamina.backend.SymbolicTensor((None, 3), dtype), axis=1)
+    assert lamina.backend.convert_to_numpy(result).dtype.name == symbolic.dtype
+    np.testing.assert_array_equal(lamina.backend.convert_to_numpy(result), np.prod(x, axis=1))
+
+
+def test_bool_max_and_min_are_any_and_all(engine):
+    x = np.array([[True, False], [False, False]])
+    for reduce, expected in ((ops.max, [True, False]), (ops.min, [False, False])):
+        result = lamina.backend.convert_to_numpy(reduce(x, axis=1, initial=None))
+        assert result.dtype == np.bool_
+        np.testing.assert_array_equal(result, expected)
+    np.testing.assert_array_equal(lamina.backend.convert_to_numpy(ops.max(x, axis=1, initial=True)), [True, True])

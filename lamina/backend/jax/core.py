@@ -21,6 +21,8 @@ from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.backend.common.variable import Variable as _VariableBase
 
 jax.config.update("jax_enable_x64", True)
+# Full float32 matmuls (no TF32 on GPUs), as torch does by default, so the engines agree numerically.
+jax.config.update("jax_default_matmul_precision", "highest")
 
 NAME = "jax"
 Tensor = type(jnp.zeros(()))  # the concrete array type, compared by identity on the layer fast path

@@ -393,9 +393,8 @@ def prod(x, axis=None, keepdims=False):
     if axis is None:
         result = torch.prod(x, dtype=dtype)
         return result.reshape((1,) * x.ndim) if keepdims else result
-    x = x.to(dtype)
     for a in sorted((a % x.ndim for a in ((axis,) if isinstance(axis, int) else axis)), reverse=True):
-        x = torch.prod(x, dim=a, keepdim=keepdims)
+        x = torch.prod(x, dim=a, keepdim=keepdims, dtype=dtype)  # torch would widen integers to int64
     return x
 
 
@@ -415,14 +414,20 @@ def std(x, axis=None, keepdims=False):
 
 def max(x, axis=None, keepdims=False, initial=None):
     x = _tensor(x)
+    if x.dtype == torch.bool:  # torch.amax has no bool kernel: the max of bools is any()
+        result = torch.any(x, dim=_dims(x, axis), keepdim=keepdims)
+        return result if initial is None else torch.logical_or(result, convert_to_tensor(initial, "bool"))
     result = torch.amax(x, dim=_dims(x, axis), keepdim=keepdims)
-    return result if initial is None else torch.clamp(result, min=initial)
+    return result if initial is None else torch.clamp(result, min=initial).to(result.dtype)
 
 
 def min(x, axis=None, keepdims=False, initial=None):
     x = _tensor(x)
+    if x.dtype == torch.bool:  # the min of bools is all()
+        result = torch.all(x, dim=_dims(x, axis), keepdim=keepdims)
+        return result if initial is None else torch.logical_and(result, convert_to_tensor(initial, "bool"))
     result = torch.amin(x, dim=_dims(x, axis), keepdim=keepdims)
-    return result if initial is None else torch.clamp(result, max=initial)
+    return result if initial is None else torch.clamp(result, max=initial).to(result.dtype)
 
 
 amax = max
