@@ -334,7 +334,13 @@ def _depthwise_rule(inputs, kernel, strides=1, padding="valid", data_format=None
 def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     """Convolve each input channel with its own filters; ``kernel`` is ``spatial... + (in, multiplier)``."""
     padding = _padding_mode(padding, "depthwise_conv")
-    return _nn.depthwise_conv(inputs, kernel, strides, padding, data_format, dilation_rate)
+    return _nn.conv(inputs, _grouped_kernel(kernel), strides, padding, data_format, dilation_rate)
+
+
+def _grouped_kernel(kernel):
+    """A depthwise kernel ``spatial... + (in, multiplier)`` as a grouped-conv kernel (one group per channel)."""
+    *spatial, channels, multiplier = kernel.shape
+    return backend.numpy.reshape(kernel, (*spatial, 1, channels * multiplier))
 
 
 def _separable_rule(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format=None,
@@ -348,8 +354,8 @@ def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, paddin
                    dilation_rate=1):
     """A depthwise convolution followed by a pointwise (1x1) convolution mixing channels."""
     padding = _padding_mode(padding, "separable_conv")
-    return _nn.separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides, padding, data_format,
-                              dilation_rate)
+    depthwise = _nn.conv(inputs, _grouped_kernel(depthwise_kernel), strides, padding, data_format, dilation_rate)
+    return _nn.conv(depthwise, pointwise_kernel, 1, "valid", data_format, 1)
 
 
 def _transposed_length(size, kernel, stride, rate, padding, output_padding):

@@ -94,6 +94,25 @@ def _join(a: str, b: str) -> str:
     return f"int{2 * _BITS[unsigned]}"
 
 
+def _leaves(items):
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            yield from _leaves(item)
+        else:
+            yield item
+
+
+def python_value_dtype(x) -> str | None:
+    """The dtype of a Python scalar or nested list of scalars (weak types resolved), else None."""
+    if isinstance(x, (bool, int, float)):
+        return result_type(type(x))
+    if isinstance(x, (list, tuple)):
+        leaves = list(_leaves(x))
+        if all(isinstance(leaf, (bool, int, float)) for leaf in leaves):
+            return result_type(*{type(leaf) for leaf in leaves})
+    return None
+
+
 def result_type(*dtypes) -> str:
     """The dtype of an op's result on inputs of ``dtypes``.
 

@@ -74,12 +74,10 @@ def convert_to_tensor(x, dtype=None, sparse=None):
             "A symbolic tensor was passed where a real value is needed. Symbolic tensors only flow "
             f"through layers and lamina.ops while a model is being built. Received: {x}"
         )
+    if dtype is None:
+        dtype = dtypes.python_value_dtype(x)
     if dtype is not None:
         dtype = engine_dtype(dtype)
-    elif isinstance(x, (bool, int, float)):
-        dtype = engine_dtype(dtypes.result_type(type(x)))
-    elif isinstance(x, (list, tuple)) and _all_python_scalars(x):
-        dtype = engine_dtype(dtypes.result_type(*{type(i) for i in _flatten(x)}))
     if isinstance(x, jax.Array):
         return x if dtype is None or x.dtype == dtype else x.astype(dtype)
     if hasattr(x, "__array__") and not isinstance(x, np.ndarray) and not isinstance(x, (list, tuple)):
@@ -87,18 +85,6 @@ def convert_to_tensor(x, dtype=None, sparse=None):
     if isinstance(x, np.ndarray) and x.dtype == object:
         x = np.asarray(x.tolist())
     return jax.device_put(jnp.asarray(x, dtype=dtype), DEVICE)
-
-
-def _flatten(items):
-    for item in items:
-        if isinstance(item, (list, tuple)):
-            yield from _flatten(item)
-        else:
-            yield item
-
-
-def _all_python_scalars(items) -> bool:
-    return all(isinstance(i, (bool, int, float)) for i in _flatten(items))
 
 
 def convert_to_numpy(x) -> np.ndarray:

@@ -93,10 +93,7 @@ def convert_to_tensor(x, dtype=None, sparse=None):
         x = x.as_subclass(torch.Tensor)
         return x if dtype is None else x.to(to_torch_dtype(dtype))
     if dtype is None:
-        if isinstance(x, (bool, int, float)):
-            dtype = dtypes.result_type(type(x))
-        elif isinstance(x, (list, tuple)) and _all_python_scalars(x):
-            dtype = dtypes.result_type(*{type(i) for i in _flatten(x)})
+        dtype = dtypes.python_value_dtype(x)
     if isinstance(x, np.ndarray) or (hasattr(x, "__array__") and not isinstance(x, (list, tuple))):
         array = np.asarray(x)
         if array.dtype == object:
@@ -107,18 +104,6 @@ def convert_to_tensor(x, dtype=None, sparse=None):
         return tensor if dtype is None else tensor.to(to_torch_dtype(dtype))
     torch_dtype = None if dtype is None else to_torch_dtype(dtype)
     return torch.as_tensor(x, dtype=torch_dtype, device=DEVICE)
-
-
-def _flatten(items):
-    for item in items:
-        if isinstance(item, (list, tuple)):
-            yield from _flatten(item)
-        else:
-            yield item
-
-
-def _all_python_scalars(items) -> bool:
-    return all(isinstance(i, (bool, int, float)) for i in _flatten(items))
 
 
 def convert_to_numpy(x) -> np.ndarray:

@@ -213,19 +213,6 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     return _restore_layout(y, channels_last)
 
 
-def depthwise_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    kernel = _tensor(kernel)
-    *spatial, channels, multiplier = kernel.shape
-    grouped = kernel.reshape(*spatial, 1, channels * multiplier)
-    return conv(inputs, grouped, strides, padding, data_format, dilation_rate)
-
-
-def separable_conv(inputs, depthwise_kernel, pointwise_kernel, strides=1, padding="valid", data_format=None,
-                   dilation_rate=1):
-    depthwise = depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
-    return conv(depthwise, pointwise_kernel, 1, "valid", data_format, 1)
-
-
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
                    dilation_rate=1):
     inputs, kernel = _operands(inputs, kernel)
