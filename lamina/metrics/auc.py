@@ -88,6 +88,7 @@ class AUC(ThresholdMetric):
         self._label_weights_list = None if label_weights is None else [float(w) for w in label_weights]
         self._from_logits = from_logits
         self.exact = exact
+        self.traceable = not exact
         self._buffers = ([], [], [])  # exact mode: scores, positive weights, negative weights
         self._built = False
         if not multi_label or num_labels:

@@ -31,6 +31,10 @@ class Metric:
 
     _direction: str | None = None  # "up" or "down": which way is better (EarlyStopping's mode="auto")
 
+    # False for metrics whose state cannot live in fixed-shape Variables (e.g. exact AUC's growing buffers):
+    # a compiled (JAX) step then leaves their update outside the compiled function.
+    traceable = True
+
     def __init__(self, name: str | None = None, dtype=None):
         self.name = name or uniquify(to_snake_case(type(self).__name__))
         self._dtype = backend.standardize_dtype(dtype or backend.floatx())

@@ -55,3 +55,23 @@ def test_set_random_seed_makes_a_fit_reproducible(engine, rng):
         model, x, y = model_and_data(np.random.default_rng(0))
         runs.append(model.fit(x, y, batch_size=16, epochs=2, verbose=0).history["loss"])
     np.testing.assert_allclose(runs[0], runs[1], rtol=1e-6)
+
+
+def test_eager_and_jitted_steps_agree(engine, rng):
+    results = []
+    for settings in ({}, {"run_eagerly": True}, {"jit_compile": False}):
+        lamina.utils.set_random_seed(5)  # the same initial weights for the three runs
+        model, x, y = model_and_data(np.random.default_rng(0))
+        model.layers[1].rate = 0.0  # no dropout, so the three runs see the same computation
+        model.compile(optimizer="adam", loss="binary_crossentropy", metrics=["accuracy"], **settings)
+        results.append(model.fit(x, y, batch_size=16, epochs=2, shuffle=False, verbose=0).history["loss"])
+    np.testing.assert_allclose(results[1], results[0], rtol=1e-5)
+    np.testing.assert_allclose(results[2], results[0], rtol=1e-5)
+
+
+def test_untraceable_metrics_update_outside_the_compiled_step(engine, rng):
+    model, x, y = model_and_data(rng, n=64)
+    exact = lamina.metrics.AUC(exact=True, name="exact_auc")
+    model.compile(optimizer="adam", loss="binary_crossentropy", metrics=[exact, "accuracy"])
+    history = model.fit(x, y, batch_size=16, epochs=1, verbose=0).history
+    assert 0.0 <= history["exact_auc"][0] <= 1.0 and "accuracy" in history

@@ -40,7 +40,9 @@ class _State:
         self.trainable = trainable
         self.non_trainable = [v for v in model.variables if id(v) not in known]
         self.optimizer = list(model.optimizer.variables) if with_optimizer else []
-        self.metrics = [v for metric in model.metrics for v in metric.variables]
+        # With a metric that cannot be traced, all metrics update eagerly after the compiled step.
+        self.eager_metrics = not all(metric.traceable for metric in model.metrics)
+        self.metrics = [] if self.eager_metrics else [v for metric in model.metrics for v in metric.variables]
         self.groups = (self.trainable, self.non_trainable, self.optimizer, self.metrics)
 
     def values(self):
@@ -66,12 +68,15 @@ def _current(scope, variable, default):
 
 
 class _Compiled:
-    """A jitted step for one model, with its compile count (a new input shape compiles again)."""
+    """A jitted step for one model, with its compile count (a new input shape compiles again). With
+    ``compile(run_eagerly=True)`` or ``jit_compile=False`` the same pure function runs un-jitted."""
 
     def __init__(self, model, function, donate):
         self.model = model
         self.compiles = 0
-        self.function = jax.jit(self._counting(function), donate_argnums=donate)
+        settings = getattr(model, "_compile_config", {})
+        eager = settings.get("run_eagerly") is True or settings.get("jit_compile") is False
+        self.function = function if eager else jax.jit(self._counting(function), donate_argnums=donate)
 
     def _counting(self, function):
         def traced(*args):
@@ -114,12 +119,29 @@ def _pure_train_step(model):
         with _scope(state.trainable + state.optimizer + state.non_trainable + state.metrics,
                     trainable + optimizer_values + non_trainable + metric_values) as scope:
             model.optimizer.apply(grads, state.trainable)
-            model._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
-            model.compute_metrics(x, y, y_pred, sample_weight)
-            return (_read(scope, state.trainable, trainable), _read(scope, state.non_trainable, non_trainable),
-                    _read(scope, state.optimizer, optimizer_values), _read(scope, state.metrics, metric_values))
+            if not state.eager_metrics:
+                _update_metrics(model, loss, x, y, y_pred, sample_weight)
+            new_state = (_read(scope, state.trainable, trainable), _read(scope, state.non_trainable, non_trainable),
+                         _read(scope, state.optimizer, optimizer_values), _read(scope, state.metrics, metric_values))
+            return new_state, (loss, y_pred)
 
     return step
+
+
+def _update_metrics(model, loss, x, y, y_pred, sample_weight):
+    model._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
+    model.compute_metrics(x, y, y_pred, sample_weight)
+
+
+def _run(model, state, kind, builder, donate, batch):
+    """Call the compiled step, write the new state back, and update untraceable metrics eagerly."""
+    compiled = _compiled(model, kind, builder, donate)
+    new_state, (loss, y_pred) = compiled.function(state.values(), batch)
+    state.write(new_state)
+    if state.eager_metrics:
+        x, y, sample_weight = batch
+        _update_metrics(model, loss, x, y, y_pred, sample_weight)
+    return model.get_metrics_result(lazy=True)
 
 
 def _pure_test_step(model):
@@ -131,9 +153,9 @@ def _pure_test_step(model):
                     trainable + non_trainable + metric_values) as scope:
             y_pred = model(x, training=False)
             loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=False)
-            model._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
-            model.compute_metrics(x, y, y_pred, sample_weight)
-            return (trainable, non_trainable, [], _read(scope, state.metrics, metric_values))
+            if not state.eager_metrics:
+                _update_metrics(model, loss, x, y, y_pred, sample_weight)
+            return (trainable, non_trainable, [], _read(scope, state.metrics, metric_values)), (loss, y_pred)
 
     return step
 
@@ -162,16 +184,12 @@ def _prepare(model, data, with_optimizer):
 def train_step(model, data):
     """One jitted training step; the new state is written back into the model's Variables."""
     state, batch = _prepare(model, data, with_optimizer=True)
-    compiled = _compiled(model, "train", _pure_train_step, donate=(0,))
-    state.write(compiled.function(state.values(), batch))
-    return model.get_metrics_result(lazy=True)
+    return _run(model, state, "train", _pure_train_step, (0,), batch)
 
 
 def test_step(model, data):
     state, batch = _prepare(model, data, with_optimizer=False)
-    compiled = _compiled(model, "test", _pure_test_step, donate=())
-    state.write(compiled.function(state.values(), batch))
-    return model.get_metrics_result(lazy=True)
+    return _run(model, state, "test", _pure_test_step, (), batch)
 
 
 def predict_step(model, data):
