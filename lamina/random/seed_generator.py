@@ -12,6 +12,7 @@ import numbers
 import random as _python_random
 
 from lamina import backend
+from lamina.backend.common.scopes import get_stateless_scope
 from lamina.saving.serialization import register_lamina_serializable
 from lamina.backend.common.naming import uniquify
 
@@ -93,7 +94,16 @@ def draw_seed(seed):
     if isinstance(seed, SeedGenerator):
         return seed.next()
     if seed is None:
-        return global_seed_generator().next()
+        generator = global_seed_generator()
+        scope = get_stateless_scope()
+        if scope is not None and scope.get_current_value(generator.state) is None:
+            raise ValueError(
+                "A random op with `seed=None` ran inside a compiled (stateless) step: the global seed state "
+                "cannot advance there, so every step would draw the same numbers. Pass `seed=` an int or, "
+                "for new numbers on every call, a `lamina.random.SeedGenerator` created in the layer's "
+                "`__init__` (as Dropout does)."
+            )
+        return generator.next()
     if _is_int(seed):
         return backend.random.make_seed_state(int(seed))
     raise ValueError("Invalid value for argument `seed`. Expected None, an int or a SeedGenerator. "

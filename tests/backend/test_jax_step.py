@@ -75,3 +75,18 @@ def test_untraceable_metrics_update_outside_the_compiled_step(engine, rng):
     model.compile(optimizer="adam", loss="binary_crossentropy", metrics=[exact, "accuracy"])
     history = model.fit(x, y, batch_size=16, epochs=1, verbose=0).history
     assert 0.0 <= history["exact_auc"][0] <= 1.0 and "accuracy" in history
+
+
+def test_unseeded_random_op_inside_the_compiled_step_is_refused(engine, rng):
+    class Noisy(layers.Layer):
+        def call(self, inputs):
+            return inputs + lamina.random.normal(lamina.ops.shape(inputs))
+
+        def compute_output_shape(self, input_shape):
+            return input_shape
+
+    model = lamina.Sequential([lamina.Input((4,)), Noisy(), layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = rng.standard_normal((8, 4)).astype("float32")
+    with pytest.raises(ValueError, match="seed=None"):
+        model.fit(x, x[:, :1], epochs=1, verbose=0)
