@@ -18,6 +18,7 @@ import numpy as np
 from lamina import config, tree
 from lamina.backend.common import dtypes, scopes
 from lamina.backend.common.symbolic import SymbolicTensor
+from lamina.backend.common.loops import leading_length
 from lamina.backend.common.variable import Variable as _VariableBase
 
 jax.config.update("jax_enable_x64", True)
@@ -200,13 +201,6 @@ def _branch(run, branches, operands=()):
     return output
 
 
-def _leading_length(flat, op_name: str) -> int:
-    lengths = {int(x.shape[0]) for x in flat}
-    if len(lengths) != 1:
-        raise ValueError(f"`{op_name}`: all inputs must have the same leading dimension. Received: {sorted(lengths)}")
-    return lengths.pop()
-
-
 def _as_tensors(structure):
     """Every leaf of a loop state as an array (None leaves stay None), so Python ints get lamina's int32."""
     return tree.map_structure(lambda leaf: None if leaf is None else convert_to_tensor(leaf), structure)
@@ -216,7 +210,7 @@ def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     xs = None if xs is None else _as_tensors(xs)
     flat_xs = tree.flatten(xs) if xs is not None else []
     if flat_xs:
-        n = _leading_length(flat_xs, "scan")
+        n = leading_length(flat_xs, "scan")
         if length is not None and length != n:
             raise ValueError(f"`scan`: `length`={length} does not match the leading dimension of `xs` ({n}).")
     elif length is None:
@@ -260,7 +254,7 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
 
 def map(f, xs):
     xs = _as_tensors(xs)
-    _leading_length(tree.flatten(xs), "map")
+    leading_length(tree.flatten(xs), "map")
     return jax.lax.map(f, xs)
 
 

@@ -11,6 +11,7 @@ import torch
 from lamina import config, tree
 from lamina.backend.common import dtypes
 from lamina.backend.common.symbolic import SymbolicTensor
+from lamina.backend.common.loops import leading_length
 from lamina.backend.common.variable import Variable as _VariableBase
 
 NAME = "torch"
@@ -170,13 +171,6 @@ def switch(index, branches, *operands):
     return branches[index](*operands)
 
 
-def _leading_length(flat, op_name: str) -> int:
-    lengths = {int(x.shape[0]) for x in flat}
-    if len(lengths) != 1:
-        raise ValueError(f"`{op_name}`: all inputs must have the same leading dimension. Received: {sorted(lengths)}")
-    return lengths.pop()
-
-
 def _as_tensors(structure):
     """Every leaf of a loop state as a tensor (None leaves stay None), as JAX's loops see them."""
     return tree.map_structure(lambda leaf: None if leaf is None else convert_to_tensor(leaf), structure)
@@ -190,7 +184,7 @@ def _stack_structures(items):
 def scan(f, init, xs=None, length=None, reverse=False, unroll=1):
     flat_xs = [convert_to_tensor(x) for x in tree.flatten(xs)] if xs is not None else []
     if flat_xs:
-        n = _leading_length(flat_xs, "scan")
+        n = leading_length(flat_xs, "scan")
         if length is not None and length != n:
             raise ValueError(f"`scan`: `length`={length} does not match the leading dimension of `xs` ({n}).")
     elif length is None:
@@ -257,7 +251,7 @@ def while_loop(cond, body, loop_vars, maximum_iterations=None):
 
 def map(f, xs):
     flat = [convert_to_tensor(x) for x in tree.flatten(xs)]
-    n = _leading_length(flat, "map")
+    n = leading_length(flat, "map")
     return _stack_structures([f(tree.pack_sequence_as(xs, [t[i] for t in flat])) for i in range(n)])
 
 
