@@ -68,10 +68,6 @@ def reduce_shape(shape, axis=None, keepdims=False, op_name="reduce") -> tuple:
     return tuple(d for i, d in enumerate(shape) if i not in axes)
 
 
-def symbolic(shape, dtype) -> SymbolicTensor:
-    return SymbolicTensor(shape, dtype)
-
-
 def elementwise_rule(*args, **kwargs) -> SymbolicTensor:
     """Shape rule of a broadcasting elementwise op whose result takes the promoted dtype."""
     return SymbolicTensor(broadcast_shapes(*(shape_of(a) for a in args)), promoted_dtype(*args))

@@ -44,10 +44,6 @@ def to_torch_dtype(dtype) -> torch.dtype:
     return _TORCH_DTYPES[dtypes.standardize_dtype(dtype)]
 
 
-def dtype_name(dtype: torch.dtype) -> str:
-    return _NAMES[dtype]
-
-
 class Variable(_VariableBase):
     """A Variable stored as a ``torch.nn.Parameter`` so autograd and torch tooling see it."""
 

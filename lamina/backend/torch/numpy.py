@@ -106,19 +106,23 @@ def _index(x):
 
 
 # -- elementwise arithmetic -----------------------------------------------------------------------
-def add(x1, x2):
-    x1, x2 = _operands(x1, x2)
-    return torch.add(x1, x2)
+def _promoted(torch_fn):
+    """A binary op applied to the operands promoted by lamina's table (Python scalars kept weak)."""
+
+    def binary(x1, x2):
+        return torch_fn(*_operands(x1, x2))
+
+    binary.__name__ = torch_fn.__name__
+    return binary
 
 
-def subtract(x1, x2):
-    x1, x2 = _operands(x1, x2)
-    return torch.subtract(x1, x2)
+add = _promoted(torch.add)
 
 
-def multiply(x1, x2):
-    x1, x2 = _operands(x1, x2)
-    return torch.multiply(x1, x2)
+subtract = _promoted(torch.subtract)
+
+
+multiply = _promoted(torch.multiply)
 
 
 def divide(x1, x2):
@@ -134,14 +138,10 @@ def divide_no_nan(x1, x2):
     return torch.where(x2 == 0, torch.zeros((), dtype=x1.dtype, device=x1.device), x1 / x2)
 
 
-def power(x1, x2):
-    x1, x2 = _operands(x1, x2)
-    return torch.pow(x1, x2)
+power = _promoted(torch.pow)
 
 
-def floor_divide(x1, x2):
-    x1, x2 = _operands(x1, x2)
-    return torch.floor_divide(x1, x2)
+floor_divide = _promoted(torch.floor_divide)
 
 
 def mod(x1, x2):
@@ -603,9 +603,7 @@ def average(x, axis=None, weights=None):
 
 
 # -- linear algebra -------------------------------------------------------------------------------
-def matmul(x1, x2):
-    x1, x2 = _operands(x1, x2)
-    return torch.matmul(x1, x2)
+matmul = _promoted(torch.matmul)
 
 
 def tensordot(x1, x2, axes=2):

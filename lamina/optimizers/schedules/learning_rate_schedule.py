@@ -48,23 +48,30 @@ def _progress(step, decay_steps, staircase: bool):
     return ops.floor(p) if staircase else p
 
 
-class ExponentialDecay(LearningRateSchedule):
-    """``initial_learning_rate * decay_rate ** (step / decay_steps)``; the exponent is floored if ``staircase``.
+class _RateDecay(LearningRateSchedule):
+    """Shared state of the schedules driven by ``decay_rate`` over ``decay_steps`` (optionally staircased).
 
-    Example:
-        >>> schedule = ExponentialDecay(0.1, decay_steps=1000, decay_rate=0.96)
+    ``name`` defaults to the class name, as Keras names these schedules.
     """
 
     _config_keys = ("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name")
 
     def __init__(self, initial_learning_rate: float, decay_steps: int, decay_rate: float, staircase: bool = False,
-                 name: str = "ExponentialDecay"):
+                 name: str | None = None):
         _check_positive("decay_steps", decay_steps)
         self.initial_learning_rate = initial_learning_rate
         self.decay_steps = decay_steps
         self.decay_rate = decay_rate
         self.staircase = staircase
-        self.name = name
+        self.name = name or type(self).__name__
+
+
+class ExponentialDecay(_RateDecay):
+    """``initial_learning_rate * decay_rate ** (step / decay_steps)``; the exponent is floored if ``staircase``.
+
+    Example:
+        >>> schedule = ExponentialDecay(0.1, decay_steps=1000, decay_rate=0.96)
+    """
 
     def __call__(self, step):
         initial, step = _start(self.initial_learning_rate, step)
@@ -142,23 +149,12 @@ class PolynomialDecay(LearningRateSchedule):
         return (initial - end) * ops.power(1 - p, ops.cast(self.power, dtype)) + end
 
 
-class InverseTimeDecay(LearningRateSchedule):
+class InverseTimeDecay(_RateDecay):
     """``initial_learning_rate / (1 + decay_rate * step / decay_steps)``; the ratio is floored if ``staircase``.
 
     Example:
         >>> schedule = InverseTimeDecay(0.1, decay_steps=1.0, decay_rate=0.5)
     """
-
-    _config_keys = ("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name")
-
-    def __init__(self, initial_learning_rate: float, decay_steps, decay_rate: float, staircase: bool = False,
-                 name: str = "InverseTimeDecay"):
-        _check_positive("decay_steps", decay_steps)
-        self.initial_learning_rate = initial_learning_rate
-        self.decay_steps = decay_steps
-        self.decay_rate = decay_rate
-        self.staircase = staircase
-        self.name = name
 
     def __call__(self, step):
         initial, step = _start(self.initial_learning_rate, step)
