@@ -1,11 +1,20 @@
 #!/usr/bin/env bash
-# Run the test suite once per engine (LAMINA_BACKEND), in a fresh-or-reused .venv.
+# Run the test suite once per engine (LAMINA_BACKEND), in a fresh-or-reused .venv, then the layer tests
+# once more per engine with image_data_format set to channels_first (so channel-order bugs show).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/env.sh
 status=0
+channels_first_home="$(mktemp -d)"
+trap 'rm -rf "$channels_first_home"' EXIT
+echo '{"image_data_format": "channels_first"}' > "$channels_first_home/lamina.json"
 for engine in ${LAMINA_ENGINES:-torch jax}; do
   echo "== tests on engine: $engine"
   LAMINA_BACKEND="$engine" .venv/bin/python -m pytest -q -p no:cacheprovider "$@" || status=$?
+  if [ $# -eq 0 ]; then
+    echo "== layer tests on engine: $engine, channels_first"
+    LAMINA_BACKEND="$engine" LAMINA_HOME="$channels_first_home" \
+      .venv/bin/python -m pytest -q -p no:cacheprovider tests/layers || status=$?
+  fi
 done
 exit $status

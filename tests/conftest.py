@@ -9,6 +9,9 @@ import pytest
 
 import lamina
 
+# The configured default (CI runs the layer tests once with lamina.json saying channels_first).
+_IMAGE_DATA_FORMAT = lamina.config.image_data_format()
+
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "engines(*names): run only on these engines")
@@ -28,7 +31,7 @@ def engine():
     lamina.utils.set_random_seed(1337)
     yield lamina.backend.backend()
     lamina.config.set_floatx("float32")
-    lamina.config.set_image_data_format("channels_last")
+    lamina.config.set_image_data_format(_IMAGE_DATA_FORMAT)
 
 
 @pytest.fixture

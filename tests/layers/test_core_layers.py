@@ -3,6 +3,7 @@ NumPy, masks and the ``training`` flag through models, config round trips, and c
 
 import numpy as np
 import pytest
+from layer_checks import roundtrip, to_numpy
 
 import lamina
 from lamina import layers, ops
@@ -10,21 +11,6 @@ from lamina.backend.common.masking import get_mask
 from lamina.layers.core import lambda_layer
 from lamina.models import Model, Sequential
 from lamina.saving import serialization
-
-
-def to_numpy(x):
-    return lamina.backend.convert_to_numpy(x)
-
-
-def roundtrip(layer):
-    """A new layer from ``layer``'s serialized config, built and given ``layer``'s weights."""
-    clone = serialization.deserialize(serialization.serialize(layer), module_objects=vars(layers))
-    assert clone.get_config() == {**layer.get_config(), "name": clone.name}
-    if layer.weights:
-        if not clone.built:
-            clone.build(layer._build_shapes)
-        clone.set_weights(layer.get_weights())
-    return clone
 
 
 class MaskedMean(layers.Layer):

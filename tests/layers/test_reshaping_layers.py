@@ -3,41 +3,17 @@ eager ones, config round trips, and errors that name the layer and the shapes.""
 
 import numpy as np
 import pytest
+from layer_checks import assert_symbolic_matches_eager, roundtrip, to_numpy
 
 import lamina
-from lamina import layers, ops
-from lamina.models import Model, Sequential
-from lamina.saving import serialization
-
-
-def to_numpy(x):
-    return lamina.backend.convert_to_numpy(x)
-
-
-def roundtrip(layer):
-    clone = serialization.deserialize(serialization.serialize(layer), module_objects=vars(layers))
-    assert type(clone) is type(layer)
-    assert clone.get_config() == {**layer.get_config(), "name": clone.name}
-    return clone
-
-
-def assert_symbolic_matches_eager(layer, x):
-    """A functional model over ``layer`` with a None batch predicts the eager output's shape and dtype."""
-    inputs = layers.Input(x.shape[1:], dtype=str(x.dtype))
-    symbolic = layer(inputs)
-    eager = layer(x)
-    assert symbolic.shape == (None,) + tuple(eager.shape[1:])
-    assert symbolic.dtype == ops.dtype(eager)
-    assert layer.compute_output_shape(x.shape) == tuple(eager.shape)
-    model = Model(inputs, symbolic)
-    np.testing.assert_array_equal(to_numpy(model(x)), to_numpy(eager))
-    return to_numpy(eager)
+from lamina import layers
+from lamina.models import Sequential
 
 
 # -- Flatten --------------------------------------------------------------------------------------
 def test_flatten_channels_last(engine, rng):
     x = rng.normal(size=(2, 3, 4, 5)).astype("float32")
-    out = assert_symbolic_matches_eager(layers.Flatten(), x)
+    out = assert_symbolic_matches_eager(layers.Flatten(data_format="channels_last"), x)
     np.testing.assert_array_equal(out, x.reshape(2, 60))
 
 
@@ -69,7 +45,7 @@ def test_flatten_config(engine):
 
 
 def test_flatten_in_sequential(engine, rng):
-    model = Sequential([layers.Input((3, 4)), layers.Flatten(), layers.Dense(2)])
+    model = Sequential([layers.Input((3, 4)), layers.Flatten(data_format="channels_last"), layers.Dense(2)])
     assert model.output_shape == (None, 2)
     x = rng.normal(size=(5, 3, 4)).astype("float32")
     kernel, bias = model.layers[-1].get_weights()

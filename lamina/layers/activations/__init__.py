@@ -1,1 +1,7 @@
 """Activation layers: Activation, ..."""
+
+from lamina.layers.activations.activation import Activation
+
+__all__ = [
+    "Activation",
+]

@@ -1,0 +1,3 @@
+"""Attention layers: Attention, AdditiveAttention, MultiHeadAttention."""
+
+__all__ = []

@@ -1,0 +1,3 @@
+"""Normalization layers: batch, layer, group, RMS, unit and spectral normalization."""
+
+__all__ = []

@@ -1,0 +1,5 @@
+from layer_cases import floats
+
+CASES = {
+    "Activation": (dict(activation="tanh"), lambda: floats(2, 4)),
+}

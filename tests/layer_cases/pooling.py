@@ -1,0 +1,4 @@
+from layer_cases import floats  # noqa: F401
+
+CASES = {
+}
