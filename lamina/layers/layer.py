@@ -333,8 +333,9 @@ class Layer(backend.LayerBase, Operation):
     def _full_call(self, args, kwargs):
         if any_symbolic(args) or (kwargs and any_symbolic(kwargs.values())):
             return self._symbolic_call(args, kwargs)
-        if args:
-            args = (self._convert_inputs(args[0]),) + args[1:]
+        args = self._convert_inputs(args)  # every array argument, as Keras (a cell's states too)
+        if kwargs:
+            kwargs = {key: self._convert_inputs(value) for key, value in kwargs.items()}
         inputs = args[0] if args else None
         previous_mask = tree.map_structure(get_mask, inputs) if inputs is not None else None
         has_mask = any(m is not None for m in tree.flatten(previous_mask))

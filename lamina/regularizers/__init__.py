@@ -12,7 +12,9 @@ l1_l2 = L1L2
 orthogonal_regularizer = OrthogonalRegularizer
 
 _CLASSES = (Regularizer, L1, L2, L1L2, OrthogonalRegularizer)
-ALL_OBJECTS, serialize, deserialize, get = serialization.catalog("regularizer", _CLASSES, Regularizer, aliases={"l1l2": L1L2})
+ALL_OBJECTS, serialize, deserialize, get = serialization.catalog(
+    "regularizer", _CLASSES, Regularizer, aliases={"l1l2": L1L2, "l1_l2": L1L2}
+)
 
 
 __all__ = [

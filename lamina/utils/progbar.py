@@ -19,14 +19,12 @@ import time
 from collections.abc import Iterable, Mapping
 
 import numpy as np
-from rich.console import Console
-from rich.live import Live
-from rich.text import Text
+# rich is imported where a bar is first drawn, not with lamina: it costs ~0.1-0.2 s to import.
 
 _BAR = "━"
 
 
-def _live_display_possible(console: Console) -> bool:
+def _live_display_possible(console) -> bool:
     """Whether ``console`` can redraw a line in place: a real terminal, or a notebook with widgets."""
     if console.is_jupyter:
         return importlib.util.find_spec("ipywidgets") is not None
@@ -36,6 +34,8 @@ def _live_display_possible(console: Console) -> bool:
 def resolve_verbose(verbose: int | str) -> int:
     """``fit``'s verbosity as a number: ``"auto"`` is 1 (live bar) on a terminal or notebook, 2 elsewhere."""
     if verbose == "auto":
+        from rich.console import Console
+
         return 1 if _live_display_possible(Console()) else 2
     if verbose not in (0, 1, 2):
         raise ValueError(f"Invalid value for argument `verbose`. Expected 0, 1, 2 or 'auto'. Received: verbose={verbose!r}")
@@ -100,9 +100,14 @@ class Progbar:
         self.interval = interval
         self.stateful_metrics = set(stateful_metrics or ())
         self.unit_name = unit_name
-        self._console = Console(highlight=False) if verbose == 1 else None
+        if verbose == 1:
+            from rich.console import Console
+
+            self._console = Console(highlight=False)
+        else:
+            self._console = None
         self._redraws = self._console is not None and _live_display_possible(self._console)
-        self._live: Live | None = None
+        self._live = None
         self._sums: dict[str, list] = {}  # name -> [weighted sum or latest value, weight]
         self._logs: Mapping = {}
         self._seen_so_far = 0
@@ -173,7 +178,9 @@ class Progbar:
         digits = int(math.log10(self.target)) + 1
         return f"{current:{digits}d}/{self.target}"
 
-    def _line(self, current: int, now: float, time_per_unit: float, finalize: bool) -> Text:
+    def _line(self, current: int, now: float, time_per_unit: float, finalize: bool):
+        from rich.text import Text
+
         line = Text()
         if self.verbose == 2:
             line.append(f"{self._count(current)} - {now - self._start:.0f}s -")
@@ -195,12 +202,14 @@ class Progbar:
             line.append(f" - {name}: {_format_value(value)}")
         return line
 
-    def _draw(self, line: Text, finalize: bool) -> None:
+    def _draw(self, line, finalize: bool) -> None:
         if not self._redraws:
             sys.stdout.write(line.plain + "\n")
             sys.stdout.flush()
             return
         if self._live is None:
+            from rich.live import Live
+
             self._live = Live(console=self._console, auto_refresh=False, redirect_stdout=False,
                               redirect_stderr=False)
             self._live.start()

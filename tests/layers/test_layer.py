@@ -6,6 +6,7 @@ import pytest
 import lamina
 from lamina import layers, ops
 from lamina.backend import convert_to_numpy
+from lamina.backend.common.naming import to_snake_case
 
 
 class Scale(layers.Layer):
@@ -208,3 +209,12 @@ def test_compute_output_shape_by_symbolic_run(engine):
 def test_input_shape_keywords(engine):
     assert layers.Dense(2, input_shape=(5,))._input_shape_arg == (5,)
     assert layers.Dense(2, input_dim=5)._input_shape_arg == (5,)
+
+
+@pytest.mark.parametrize("cls, name", [
+    ("Conv2D", "conv2d"), ("Conv2DTranspose", "conv2d_transpose"), ("ConvLSTM2D", "conv_lstm2d"),
+    ("MaxPooling1D", "max_pooling1d"), ("GlobalAveragePooling3D", "global_average_pooling3d"),
+    ("BatchNormalization", "batch_normalization"), ("PReLU", "p_re_lu"), ("SimpleRNN", "simple_rnn"),
+])
+def test_default_names_are_keras(engine, cls, name):
+    assert to_snake_case(getattr(layers, cls).__name__) == name
