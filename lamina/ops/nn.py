@@ -580,3 +580,78 @@ def _ctc_loss_rule(target, output, target_length, output_length, mask_index=0):
 def ctc_loss(target, output, target_length, output_length, mask_index=0):
     """Connectionist temporal classification loss per sample; ``output`` holds logits, ``mask_index`` the blank."""
     return _nn.ctc_loss(target, output, target_length, output_length, mask_index=mask_index)
+
+
+# -- attention and layer-wise normalization -------------------------------------------------------
+__all__ += ["dot_product_attention", "layer_normalization", "rms_normalization"]
+
+
+def _dot_product_attention_rule(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                                flash_attention=None, attn_logits_soft_cap=None):
+    q, k, v = shape_of(query), shape_of(key), shape_of(value)
+
+    def differ(a, b):
+        return a is not None and b is not None and a != b
+
+    problem = None
+    if not len(q) == len(k) == len(v) == 4:
+        problem = "query, key and value must have rank 4 (B, T, N, H), (B, S, K, H), (B, S, K, H_v)"
+    elif differ(q[0], k[0]) or differ(k[0], v[0]) or differ(k[1], v[1]) or differ(k[2], v[2]):
+        problem = "key and value must agree on B, S and K, and share B with query"
+    elif differ(q[3], k[3]):
+        problem = "query and key must have the same head size H"
+    elif None not in (q[2], k[2]) and q[2] % k[2]:
+        problem = "the query heads N must be a multiple of the key/value heads K"
+    if problem:
+        raise ValueError(f"`dot_product_attention`: {problem}. Received query.shape={q}, key.shape={k}, "
+                         f"value.shape={v}.")
+    return SymbolicTensor((q[0], q[1], q[2], v[3]), result_type(promoted_dtype(query, key, value), float))
+
+
+@op(_dot_product_attention_rule)
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                          flash_attention=None, attn_logits_soft_cap=None):
+    """``softmax(query . key / sqrt(H) + bias) . value`` per head, on (B, T, N, H) queries and (B, S, K, H)
+    keys/values (K dividing N: grouped-query attention). ``mask`` (True = attend) and ``bias`` broadcast to
+    (B, N, T, S); ``is_causal`` lets query t see keys up to t. A fully masked row attends uniformly.
+    ``flash_attention`` is a hint: the engine picks its fastest kernel."""
+    return _nn.dot_product_attention(query, key, value, bias=bias, mask=mask, scale=scale, is_causal=is_causal,
+                                     flash_attention=flash_attention, attn_logits_soft_cap=attn_logits_soft_cap)
+
+
+def _normalized_axes(x, axis, op_name: str) -> tuple:
+    ndim = len(shape_of(x))
+    axes = axis if isinstance(axis, (list, tuple)) else (axis,)
+    return tuple(sorted({canonical_axis(a, ndim, op_name) for a in axes}))
+
+
+def _layer_normalization_rule(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
+    _normalized_axes(x, axis, "layer_normalization")
+    return SymbolicTensor(shape_of(x), _float_dtype(x))
+
+
+@op(_layer_normalization_rule)
+def layer_normalization(x, gamma=None, beta=None, axis=-1, epsilon=None, **kwargs):
+    """Normalize ``x`` to zero mean and unit variance over ``axis``, then scale by ``gamma`` and shift by
+    ``beta`` (shaped like the normalized axes). ``rms_scaling=True`` divides by ``sqrt(var + epsilon)`` and
+    scales only, as Keras does. ``epsilon`` defaults to ``lamina.config.epsilon()``."""
+    rms_scaling = kwargs.pop("rms_scaling", False)
+    if kwargs:
+        raise ValueError(f"`layer_normalization`: unexpected arguments {sorted(kwargs)}.")
+    axes = _normalized_axes(x, axis, "layer_normalization")
+    epsilon = config.epsilon() if epsilon is None else epsilon
+    return _nn.layer_normalization(x, gamma, beta, axes, epsilon, rms_scaling)
+
+
+def _rms_normalization_rule(x, scale=None, axis=-1, epsilon=None):
+    _normalized_axes(x, axis, "rms_normalization")
+    return SymbolicTensor(shape_of(x), _float_dtype(x))
+
+
+@op(_rms_normalization_rule)
+def rms_normalization(x, scale=None, axis=-1, epsilon=None):
+    """``x * rsqrt(mean(square(x), axis) + epsilon) * scale`` (Zhang & Sennrich's RMSNorm); ``epsilon``
+    defaults to ``lamina.config.epsilon()``."""
+    axes = _normalized_axes(x, axis, "rms_normalization")
+    epsilon = config.epsilon() if epsilon is None else epsilon
+    return _nn.rms_normalization(x, scale, axes, epsilon)

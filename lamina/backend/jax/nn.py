@@ -218,14 +218,15 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
     x = _tensor(inputs)
     window, step, pads = _pool_geometry(x, pool_size, strides, padding, data_format)
     lowest = -jnp.inf if jnp.issubdtype(x.dtype, jnp.floating) else jnp.iinfo(x.dtype).min
-    return lax.reduce_window(x, jnp.array(lowest, dtype=x.dtype), lax.max, window, step, pads)
+    # A concrete (NumPy) identity lets JAX pick its differentiable max/add window reducers.
+    return lax.reduce_window(x, x.dtype.type(lowest), lax.max, window, step, pads)
 
 
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
     """Average pooling; with "same" padding the padded cells are left out of each window's count."""
     x = _float(inputs)
     window, step, pads = _pool_geometry(x, pool_size, strides, padding, data_format)
-    zero = jnp.array(0, dtype=x.dtype)
+    zero = x.dtype.type(0)
     sums = lax.reduce_window(x, zero, lax.add, window, step, pads)
     if padding == "valid":
         return sums / math.prod(window)
@@ -354,3 +355,68 @@ def ctc_loss(target, output, target_length, output_length, mask_index=0):
     last = jnp.take_along_axis(alpha, 2 * target_length[:, None], axis=1)[:, 0]
     before_last = jnp.take_along_axis(alpha, jnp.maximum(2 * target_length - 1, 0)[:, None], axis=1)[:, 0]
     return -jnp.logaddexp(last, jnp.where(target_length > 0, before_last, log_zero)).astype(output.dtype)
+
+
+# -- attention and layer-wise normalization -------------------------------------------------------
+def _large_negative(dtype) -> float:
+    """The logit given to masked positions: finite, so a fully masked row gets uniform weights, not NaN."""
+    return -0.7 * float(jnp.finfo(dtype).max)
+
+
+def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
+                          flash_attention=None, attn_logits_soft_cap=None):
+    """Scaled dot-product attention on (B, T, N, H) inputs; key/value heads repeat for grouped queries."""
+    query, key, value = _float(query), _float(key), _float(value)
+    heads, kv_heads = query.shape[2], key.shape[2]
+    if heads != kv_heads:
+        key, value = (jnp.repeat(t, heads // kv_heads, axis=2) for t in (key, value))
+    scale = query.shape[-1] ** -0.5 if scale is None else scale
+    logits = jnp.einsum("btnh,bsnh->bnts", query, key) * jnp.asarray(scale, query.dtype)
+    if attn_logits_soft_cap is not None:
+        logits = attn_logits_soft_cap * jnp.tanh(logits / attn_logits_soft_cap)
+    if bias is not None:
+        logits = logits + _like(bias, logits)
+    keep = None if mask is None else jnp.asarray(mask, dtype=bool)
+    if is_causal:
+        causal = jnp.tril(jnp.ones((query.shape[1], key.shape[1]), dtype=bool))
+        keep = causal if keep is None else keep & causal
+    if keep is not None:
+        logits = jnp.where(keep, logits, _large_negative(logits.dtype))
+    weights = jax.nn.softmax(_widened(logits), axis=-1).astype(value.dtype)
+    return jnp.einsum("bnts,bsnh->btnh", weights, value)
+
+
+def _norm_parameter(value, x, axes):
+    """A per-``axes`` parameter (shaped like those axes, or already of ``x``'s rank) broadcastable to ``x``."""
+    value = _like(value, x)
+    if value.ndim == x.ndim or value.ndim == 0:
+        return value
+    return value.reshape([x.shape[a] if a in axes else 1 for a in range(x.ndim)])
+
+
+def layer_normalization(x, gamma=None, beta=None, axis=(-1,), epsilon=1e-7, rms_scaling=False):
+    """``(x - mean) / sqrt(var + epsilon) * gamma + beta`` over ``axis`` (sorted non-negative axes); with
+    ``rms_scaling`` (Keras' variant) ``x / sqrt(var + epsilon) * gamma``."""
+    x = _float(x)
+    wide = _widened(x)
+    mean = jnp.mean(wide, axis=tuple(axis), keepdims=True)
+    variance = jnp.mean(jnp.square(wide - mean), axis=tuple(axis), keepdims=True)
+    inv = lax.rsqrt(variance + epsilon)
+    if gamma is not None:
+        inv = inv * _norm_parameter(gamma, wide, axis)
+    if rms_scaling:
+        return (wide * inv).astype(x.dtype)
+    shift = -mean * inv
+    if beta is not None:
+        shift = shift + _norm_parameter(beta, wide, axis)
+    return (wide * inv + shift).astype(x.dtype)
+
+
+def rms_normalization(x, scale=None, axis=(-1,), epsilon=1e-7):
+    """``x * rsqrt(mean(x ** 2) + epsilon) * scale`` over ``axis``."""
+    x = _float(x)
+    wide = _widened(x)
+    out = wide * lax.rsqrt(jnp.mean(jnp.square(wide), axis=tuple(axis), keepdims=True) + epsilon)
+    if scale is not None:
+        out = out * _norm_parameter(scale, wide, axis)
+    return out.astype(x.dtype)

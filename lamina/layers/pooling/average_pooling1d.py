@@ -1,0 +1,17 @@
+"""AveragePooling1D: average pooling over steps."""
+
+from __future__ import annotations
+
+from lamina.layers.pooling.base_pooling import BasePooling
+
+
+class AveragePooling1D(BasePooling):
+    """Average pooling over one spatial dim: the mean of each window of ``pool_size`` steps; arguments as ``BasePooling``.
+
+    Example:
+        >>> AveragePooling1D(3)(np.ones((4, 10, 8), "float32")).shape
+        (4, 3, 8)
+    """
+
+    rank = 1
+    pool_mode = "average"

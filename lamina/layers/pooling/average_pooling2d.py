@@ -1,0 +1,17 @@
+"""AveragePooling2D: average pooling over images."""
+
+from __future__ import annotations
+
+from lamina.layers.pooling.base_pooling import BasePooling
+
+
+class AveragePooling2D(BasePooling):
+    """Average pooling over two spatial dims; arguments as ``BasePooling``.
+
+    Example:
+        >>> AveragePooling2D((2, 2))(np.ones((4, 28, 28, 8), "float32")).shape
+        (4, 14, 14, 8)
+    """
+
+    rank = 2
+    pool_mode = "average"

@@ -1,0 +1,17 @@
+"""AveragePooling3D: average pooling over volumes."""
+
+from __future__ import annotations
+
+from lamina.layers.pooling.base_pooling import BasePooling
+
+
+class AveragePooling3D(BasePooling):
+    """Average pooling over three spatial dims; arguments as ``BasePooling``.
+
+    Example:
+        >>> AveragePooling3D(2)(np.ones((2, 4, 4, 4, 8), "float32")).shape
+        (2, 2, 2, 2, 8)
+    """
+
+    rank = 3
+    pool_mode = "average"

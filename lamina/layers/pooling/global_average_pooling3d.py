@@ -1,0 +1,17 @@
+"""GlobalAveragePooling3D: the mean over the three spatial dims."""
+
+from __future__ import annotations
+
+from lamina.layers.pooling.base_global_pooling import BaseGlobalPooling
+
+
+class GlobalAveragePooling3D(BaseGlobalPooling):
+    """The mean over the three spatial dims of each channel; arguments as ``BaseGlobalPooling``.
+
+    Example:
+        >>> GlobalAveragePooling3D()(np.ones((2, 3, 3, 3, 8), "float32")).shape
+        (2, 8)
+    """
+
+    rank = 3
+    pool_mode = "average"
