@@ -1,7 +1,7 @@
 """The engine seam: picks the tensor engine once, by name, and exposes its modules.
 
 Every engine is a package offering the same modules (``core``, ``numpy``, ``nn``, ``math``, ``linalg``,
-``random``). Nothing outside ``lamina/backend/<engine>/`` imports an engine library.
+``random``, ``image``, ``rnn``, ``optimizer``, ``step``). Nothing outside ``lamina/backend/<engine>/`` imports an engine library.
 """
 
 from __future__ import annotations
@@ -32,6 +32,8 @@ nn = engine.nn
 math = engine.math
 linalg = engine.linalg
 random = engine.random
+image = engine.image
+rnn = engine.rnn
 
 Variable = core.Variable
 Tensor = core.Tensor

@@ -1,6 +1,6 @@
 """The JAX engine."""
 
-from lamina.backend.jax import core, linalg, math, nn, numpy, optimizer, random, step
+from lamina.backend.jax import core, image, linalg, math, nn, numpy, optimizer, random, rnn, step
 from lamina.backend.jax.layer import JaxLayer as LayerBase
 
-__all__ = ["core", "linalg", "math", "nn", "numpy", "optimizer", "random", "step", "LayerBase"]
+__all__ = ["core", "image", "linalg", "math", "nn", "numpy", "optimizer", "random", "rnn", "step", "LayerBase"]

@@ -1,0 +1,151 @@
+"""Torch recurrent loops: a generic step loop over time, and LSTM/GRU on torch's own fused kernels.
+
+The generic ``rnn`` is a Python loop (autograd records each step). ``lstm`` and ``gru`` take weights in
+Keras' layout and run ``torch.lstm`` / ``torch.gru`` (cuDNN on GPU), the kernels behind ``torch.nn.LSTM``;
+they return None for a case the kernel cannot reproduce, and the layer then uses the generic loop.
+The kernels compute every timestep's output anyway, so ``return_sequences`` changes nothing here.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from lamina import tree
+from lamina.backend.torch.core import convert_to_tensor
+
+
+def _step_mask(mask_t, like):
+    """A ``(batch,)`` mask shaped to broadcast against ``like``."""
+    return mask_t.reshape(mask_t.shape + (1,) * (like.dim() - 1))
+
+
+def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, unroll=False,
+        zero_output_for_mask=False, return_all_outputs=True):
+    """Run ``output, states = step_function(x_t, states)`` over axis 1 of ``inputs``.
+
+    Masked steps (``mask[:, t]`` False) keep the previous states and repeat the previous output (zeros
+    before the first output, or always with ``zero_output_for_mask``). Returns ``(last_output, outputs,
+    states)``; ``outputs`` is ``(batch, time, ...)`` in processing order, or just the last output
+    ``(batch, 1, ...)`` without ``return_all_outputs``. ``unroll`` changes nothing: the loop is Python.
+    """
+    steps = convert_to_tensor(inputs).unbind(1)
+    masks = convert_to_tensor(mask).to(torch.bool).unbind(1) if mask is not None else None
+    order = range(len(steps) - 1, -1, -1) if go_backwards else range(len(steps))
+    states, outputs, output = tree.map_structure(convert_to_tensor, initial_states), [], None
+    for t in order:
+        new_output, new_states = step_function(steps[t], states)
+        if masks is not None:
+            keep = _step_mask(masks[t], new_output)
+            fallback = torch.zeros_like(new_output) if output is None or zero_output_for_mask else output
+            new_output = torch.where(keep, new_output, fallback)
+            new_states = tree.map_structure(
+                lambda new, old: torch.where(_step_mask(masks[t], new), new, old), new_states, states)
+        output, states = new_output, new_states
+        if return_all_outputs:
+            outputs.append(output)
+    stacked = torch.stack(outputs, 1) if return_all_outputs else output.unsqueeze(1)
+    return output, stacked, states
+
+
+def _right_padded_lengths(mask, steps: int):
+    """Per-sequence lengths when ``mask`` is True then False along time with every length > 0, else None."""
+    mask = convert_to_tensor(mask).to(torch.bool)
+    lengths = mask.sum(1)
+    expected = torch.arange(steps, device=mask.device).unsqueeze(0) < lengths.unsqueeze(1)
+    if not bool(torch.equal(mask, expected) and lengths.min() > 0):
+        return None
+    return lengths
+
+
+def _run_kernel(kernel, inputs, hx, weights, mask, go_backwards, zero_output_for_mask):
+    """``(last_output, outputs, final hx tuple)`` from ``torch.lstm``/``torch.gru`` (batch-first inputs).
+
+    A right-padded mask (forward direction) runs as a packed sequence: each sequence stops at its length,
+    and the padded outputs repeat its last output (or are zeros), as the generic loop gives.
+    """
+    inputs = convert_to_tensor(inputs)
+    dtype = inputs.dtype
+    weights = [w.to(dtype) for w in weights]
+    hx = tuple(h.to(dtype).unsqueeze(0) for h in hx)
+    hx_arg = hx if len(hx) > 1 else hx[0]
+    train = torch.is_grad_enabled()
+    if mask is None:
+        if go_backwards:
+            inputs = inputs.flip(1)
+        outputs, *final = kernel(inputs, hx_arg, weights, True, 1, 0.0, train, False, True)
+        final = tuple(h.squeeze(0) for h in final)
+        return outputs[:, -1], outputs, final
+    steps = inputs.shape[1]
+    lengths = None if go_backwards else _right_padded_lengths(mask, steps)
+    if lengths is None:
+        return None
+    packed = torch.nn.utils.rnn.pack_padded_sequence(inputs, lengths.cpu(), batch_first=True,
+                                                     enforce_sorted=False)
+    order = packed.sorted_indices
+    hx_arg = tuple(h.index_select(1, order) for h in hx) if len(hx) > 1 else hx[0].index_select(1, order)
+    data, *final = kernel(packed.data, packed.batch_sizes, hx_arg, weights, True, 1, 0.0, train, False)
+    final = tuple(h.index_select(1, packed.unsorted_indices).squeeze(0) for h in final)
+    padded, _ = torch.nn.utils.rnn.pad_packed_sequence(
+        packed._replace(data=data), batch_first=True, total_length=steps)
+    last = final[0]
+    fill = torch.zeros_like(padded) if zero_output_for_mask else last.unsqueeze(1).expand_as(padded)
+    keep = convert_to_tensor(mask).to(torch.bool).unsqueeze(-1)
+    return last, torch.where(keep, padded, fill), final
+
+
+def _biases(bias, size: int, like):
+    """Torch's ``(bias_ih, bias_hh)`` pair from one Keras bias (torch adds both; Keras has one)."""
+    if bias is None:
+        zeros = torch.zeros(size, dtype=like.dtype, device=like.device)
+        return zeros, zeros
+    return bias, torch.zeros_like(bias)
+
+
+def lstm(inputs, h, c, kernel, recurrent_kernel, bias=None, mask=None, go_backwards=False,
+         zero_output_for_mask=False, return_sequences=True):
+    """An LSTM with tanh/sigmoid activations and Keras weights (gates i, f, c, o, as torch's i, f, g, o).
+
+    ``kernel`` is ``(features, 4 * units)``, ``recurrent_kernel`` ``(units, 4 * units)``, ``bias``
+    ``(4 * units,)`` or None. Returns ``(last_output, outputs, [h, c])``, or None when the mask is not
+    right-padded (or with ``go_backwards``), which the kernel cannot follow.
+    """
+    kernel, recurrent_kernel = convert_to_tensor(kernel), convert_to_tensor(recurrent_kernel)
+    bias = None if bias is None else convert_to_tensor(bias)
+    weights = [kernel.t(), recurrent_kernel.t(), *_biases(bias, kernel.shape[1], kernel)]
+    result = _run_kernel(torch.lstm, inputs, (convert_to_tensor(h), convert_to_tensor(c)), weights, mask,
+                         go_backwards, zero_output_for_mask)
+    if result is None:
+        return None
+    last, outputs, (h, c) = result
+    return last, outputs, [h, c]
+
+
+def _gru_order(weight, units: int, axis: int):
+    """Keras' GRU gate order (z, r, h) to torch's (r, z, n) along ``axis``."""
+    z, r, n = weight.split(units, dim=axis)
+    return torch.cat([r, z, n], dim=axis)
+
+
+def gru(inputs, h, kernel, recurrent_kernel, bias=None, reset_after=True, mask=None, go_backwards=False,
+        zero_output_for_mask=False, return_sequences=True):
+    """A GRU with tanh/sigmoid activations and Keras weights (gates z, r, h; ``bias`` ``(2, 3 * units)``).
+
+    Torch's kernel applies the reset gate after the recurrent matmul, so only ``reset_after=True`` runs
+    here. Returns ``(last_output, outputs, [h])``, or None when the kernel cannot follow the case.
+    """
+    if not reset_after:
+        return None
+    kernel, recurrent_kernel = convert_to_tensor(kernel), convert_to_tensor(recurrent_kernel)
+    units = recurrent_kernel.shape[0]
+    weights = [_gru_order(kernel, units, 1).t(), _gru_order(recurrent_kernel, units, 1).t()]
+    if bias is None:
+        weights += list(_biases(None, 3 * units, kernel))
+    else:
+        bias = _gru_order(convert_to_tensor(bias), units, 1)
+        weights += [bias[0], bias[1]]
+    result = _run_kernel(torch.gru, inputs, (convert_to_tensor(h),), weights, mask, go_backwards,
+                         zero_output_for_mask)
+    if result is None:
+        return None
+    last, outputs, (h,) = result
+    return last, outputs, [h]
