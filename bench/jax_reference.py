@@ -9,6 +9,11 @@ import jax.numpy as jnp
 import numpy as np
 
 
+def zeros(*shape):
+    """float32 zeros (lamina turns on 64-bit types in JAX, so untyped zeros would be float64)."""
+    return jnp.zeros(shape, jnp.float32)
+
+
 def glorot(key, shape, fan_in: int, fan_out: int):
     limit = np.sqrt(6.0 / (fan_in + fan_out))
     return jax.random.uniform(key, shape, jnp.float32, -limit, limit)

@@ -49,7 +49,7 @@ def jax_reference(x, y):
 
     keys = jax.random.split(jax.random.key(0), 3)
     sizes = [(784, 512), (512, 512), (512, 10)]
-    params = [(ref.glorot(k, s, *s), jax.numpy.zeros(s[1:], "float32")) for k, s in zip(keys, sizes)]
+    params = [(ref.glorot(k, s, *s), ref.zeros(s[1])) for k, s in zip(keys, sizes)]
 
     def forward(params, x, key):
         (w1, b1), (w2, b2), (w3, b3) = params
