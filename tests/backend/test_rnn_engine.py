@@ -85,7 +85,8 @@ MASKS = {
 @pytest.mark.parametrize("kind", ["lstm", "gru"])
 @pytest.mark.parametrize("mask_name", sorted(MASKS))
 @pytest.mark.parametrize("go_backwards", [False, True])
-def test_fused_kernels_match_the_generic_scan_or_decline(engine, rng, kind, mask_name, go_backwards):
+@pytest.mark.parametrize("zero_output", [False, True])
+def test_fused_kernels_match_the_generic_scan_or_decline(engine, rng, kind, mask_name, go_backwards, zero_output):
     units, mask = 4, MASKS[mask_name]
     x = rng.normal(size=(3, 5, 2)).astype("float32")
     gates = 4 if kind == "lstm" else 3
@@ -93,18 +94,35 @@ def test_fused_kernels_match_the_generic_scan_or_decline(engine, rng, kind, mask
     recurrent_kernel = rng.normal(scale=0.5, size=(units, gates * units)).astype("float32")
     bias = rng.normal(scale=0.5, size=(gates * units,) if kind == "lstm" else (2, 3 * units)).astype("float32")
     states = [rng.normal(size=(3, units)).astype("float32") for _ in range(2 if kind == "lstm" else 1)]
-    options = dict(mask=mask, go_backwards=go_backwards)
+    options = dict(mask=mask, go_backwards=go_backwards, zero_output_for_mask=zero_output)
     if kind == "lstm":
-        fused = rnn.lstm(x, *states, kernel, recurrent_kernel, bias, **options)
+        fused = rnn.lstm(x, *states, kernel, recurrent_kernel, bias, final_states=False, **options)
         step = lstm_step(kernel, recurrent_kernel, bias)
     else:
         fused = rnn.gru(x, *states, kernel, recurrent_kernel, bias, **options)
         step = gru_step(kernel, recurrent_kernel, bias)
-    if fused is None:  # torch's kernel declines masks with holes and masked go_backwards
-        assert engine == "torch" and mask is not None and (go_backwards or mask_name == "holes")
+    if fused is None:  # torch's kernel declines masks with holes
+        assert engine == "torch" and mask_name == "holes"
         return
-    generic = rnn.rnn(step, x, states, **options)
-    for got, want in zip(lamina.tree.flatten(fused), lamina.tree.flatten(generic)):
+    (last, outputs, final), (want_last, want_outputs, want_final) = fused, rnn.rnn(step, x, states, **options)
+    for got, want in [(last, want_last), (outputs, want_outputs)] + list(zip(final, want_final)):
+        if got is not None:  # without final_states a masked LSTM's c is not computed on torch
+            np.testing.assert_allclose(to_numpy(got), to_numpy(want), rtol=1e-5, atol=1e-5)
+    assert final[0] is not None
+
+
+@pytest.mark.parametrize("mask_name", ["none", "right-padded"])
+def test_fused_lstm_final_states_are_exact_or_declined(engine, rng, mask_name):
+    mask = MASKS[mask_name]
+    x = rng.normal(size=(3, 5, 2)).astype("float32")
+    kernel, recurrent_kernel = rng.normal(size=(2, 16)).astype("float32"), rng.normal(size=(4, 16)).astype("float32")
+    bias, states = np.zeros(16, "float32"), [rng.normal(size=(3, 4)).astype("float32") for _ in range(2)]
+    fused = rnn.lstm(x, *states, kernel, recurrent_kernel, bias, mask=mask, final_states=True)
+    if fused is None:  # torch: the cell state at each sequence's length needs the generic loop
+        assert engine == "torch" and mask is not None
+        return
+    generic = rnn.rnn(lstm_step(kernel, recurrent_kernel, bias), x, states, mask=mask)
+    for got, want in zip(fused[2], generic[2]):
         np.testing.assert_allclose(to_numpy(got), to_numpy(want), rtol=1e-5, atol=1e-5)
 
 

@@ -68,7 +68,7 @@ _OPTIONS = ("go_backwards", "zero_output_for_mask", "return_sequences", "reset_a
 
 
 def lstm(inputs, h, c, kernel, recurrent_kernel, bias=None, mask=None, go_backwards=False,
-         zero_output_for_mask=False, return_sequences=True):
+         zero_output_for_mask=False, return_sequences=True, final_states=True):
     """An LSTM with tanh/sigmoid activations and Keras weights (gates i, f, c, o; ``kernel``
     ``(features, 4 * units)``, ``recurrent_kernel`` ``(units, 4 * units)``, ``bias`` ``(4 * units,)``
     or None). Returns ``(last_output, outputs, [h, c])``. Jitted, so eager calls compile once per shape."""
@@ -90,7 +90,7 @@ def _lstm_scan(inputs, h, c, kernel, recurrent_kernel, bias, mask, go_backwards,
 
 
 def gru(inputs, h, kernel, recurrent_kernel, bias=None, reset_after=True, mask=None, go_backwards=False,
-        zero_output_for_mask=False, return_sequences=True):
+        zero_output_for_mask=False, return_sequences=True, final_states=True):
     """A GRU with tanh/sigmoid activations and Keras weights (gates z, r, h; ``bias`` ``(2, 3 * units)``
     with ``reset_after``, else ``(3 * units,)``). Returns ``(last_output, outputs, [h])``. Jitted."""
     return _gru(*_arrays(inputs, h, kernel, recurrent_kernel, bias, mask), reset_after=reset_after,

@@ -57,11 +57,20 @@ def _right_padded_lengths(mask, steps: int):
     return lengths
 
 
-def _run_kernel(kernel, inputs, hx, weights, mask, go_backwards, zero_output_for_mask):
+def _along_time(x, index):
+    """``x[b, index[b, t]]`` for a ``(batch, time)`` index."""
+    return x.gather(1, index.unsqueeze(-1).expand(-1, -1, x.shape[-1]))
+
+
+def _run_kernel(kernel, inputs, hx, weights, mask, go_backwards, zero_output_for_mask, final_cell: bool):
     """``(last_output, outputs, final hx tuple)`` from ``torch.lstm``/``torch.gru`` (batch-first inputs).
 
-    A right-padded mask (forward direction) runs as a packed sequence: each sequence stops at its length,
-    and the padded outputs repeat its last output (or are zeros), as the generic loop gives.
+    A right-padded mask runs the kernel over the whole padded batch (torch's packed sequences are slower on
+    CPU than the generic loop) and reads each sequence's results at its length: forwards the padded steps
+    repeat its last output (or are zeros), as the generic loop gives; backwards the generic loop meets the
+    padding first (zero outputs), so the kernel runs on each sequence's valid steps reversed and the outputs
+    move right by the padding. The final hidden state is the output at the length; an LSTM's final cell
+    state is not, so ``final_cell`` (the caller needs it) sends a masked LSTM to the generic loop (None).
     """
     inputs = convert_to_tensor(inputs)
     dtype = inputs.dtype
@@ -76,21 +85,22 @@ def _run_kernel(kernel, inputs, hx, weights, mask, go_backwards, zero_output_for
         final = tuple(h.squeeze(0) for h in final)
         return outputs[:, -1], outputs, final
     steps = inputs.shape[1]
-    lengths = None if go_backwards else _right_padded_lengths(mask, steps)
-    if lengths is None:
+    lengths = _right_padded_lengths(mask, steps)
+    if lengths is None or (final_cell and len(hx) > 1):
         return None
-    packed = torch.nn.utils.rnn.pack_padded_sequence(inputs, lengths.cpu(), batch_first=True,
-                                                     enforce_sorted=False)
-    order = packed.sorted_indices
-    hx_arg = tuple(h.index_select(1, order) for h in hx) if len(hx) > 1 else hx[0].index_select(1, order)
-    data, *final = kernel(packed.data, packed.batch_sizes, hx_arg, weights, True, 1, 0.0, train, False)
-    final = tuple(h.index_select(1, packed.unsorted_indices).squeeze(0) for h in final)
-    padded, _ = torch.nn.utils.rnn.pad_packed_sequence(
-        packed._replace(data=data), batch_first=True, total_length=steps)
-    last = final[0]
-    fill = torch.zeros_like(padded) if zero_output_for_mask else last.unsqueeze(1).expand_as(padded)
-    keep = convert_to_tensor(mask).to(torch.bool).unsqueeze(-1)
-    return last, torch.where(keep, padded, fill), final
+    t = torch.arange(steps, device=inputs.device).unsqueeze(0)
+    length = lengths.to(inputs.device).unsqueeze(1)
+    valid = t < length
+    if go_backwards:
+        inputs = _along_time(inputs, torch.where(valid, length - 1 - t, t))
+    run, *_ = kernel(inputs, hx_arg, weights, True, 1, 0.0, train, False, True)
+    last_valid = _along_time(run, length - 1)[:, 0]
+    if go_backwards:  # step k of the loop is valid step k - (steps - length); before that, zeros
+        outputs = torch.where(valid.flip(1).unsqueeze(-1), _along_time(run, (t + length) % steps), 0.0)
+    else:
+        fill = 0.0 if zero_output_for_mask else last_valid.unsqueeze(1)
+        outputs = torch.where(valid.unsqueeze(-1), run, fill)
+    return outputs[:, -1], outputs, (last_valid,) + (None,) * (len(hx) - 1)
 
 
 def _biases(bias, size: int, like):
@@ -102,18 +112,19 @@ def _biases(bias, size: int, like):
 
 
 def lstm(inputs, h, c, kernel, recurrent_kernel, bias=None, mask=None, go_backwards=False,
-         zero_output_for_mask=False, return_sequences=True):
+         zero_output_for_mask=False, return_sequences=True, final_states=True):
     """An LSTM with tanh/sigmoid activations and Keras weights (gates i, f, c, o, as torch's i, f, g, o).
 
     ``kernel`` is ``(features, 4 * units)``, ``recurrent_kernel`` ``(units, 4 * units)``, ``bias``
     ``(4 * units,)`` or None. Returns ``(last_output, outputs, [h, c])``, or None when the mask is not
-    right-padded (or with ``go_backwards``), which the kernel cannot follow.
+    right-padded (holes, or padding in front), which the kernel cannot follow, or when it is and
+    ``final_states`` (the caller uses ``[h, c]``) is set: without it the returned ``c`` is None.
     """
     kernel, recurrent_kernel = convert_to_tensor(kernel), convert_to_tensor(recurrent_kernel)
     bias = None if bias is None else convert_to_tensor(bias)
     weights = [kernel.t(), recurrent_kernel.t(), *_biases(bias, kernel.shape[1], kernel)]
     result = _run_kernel(torch.lstm, inputs, (convert_to_tensor(h), convert_to_tensor(c)), weights, mask,
-                         go_backwards, zero_output_for_mask)
+                         go_backwards, zero_output_for_mask, final_cell=final_states)
     if result is None:
         return None
     last, outputs, (h, c) = result
@@ -127,7 +138,7 @@ def _gru_order(weight, units: int, axis: int):
 
 
 def gru(inputs, h, kernel, recurrent_kernel, bias=None, reset_after=True, mask=None, go_backwards=False,
-        zero_output_for_mask=False, return_sequences=True):
+        zero_output_for_mask=False, return_sequences=True, final_states=True):
     """A GRU with tanh/sigmoid activations and Keras weights (gates z, r, h; ``bias`` ``(2, 3 * units)``).
 
     Torch's kernel applies the reset gate after the recurrent matmul, so only ``reset_after=True`` runs
@@ -144,7 +155,7 @@ def gru(inputs, h, kernel, recurrent_kernel, bias=None, reset_after=True, mask=N
         bias = _gru_order(convert_to_tensor(bias), units, 1)
         weights += [bias[0], bias[1]]
     result = _run_kernel(torch.gru, inputs, (convert_to_tensor(h),), weights, mask, go_backwards,
-                         zero_output_for_mask)
+                         zero_output_for_mask, final_cell=final_states)
     if result is None:
         return None
     last, outputs, (h,) = result

@@ -196,7 +196,7 @@ class RecurrentLayer(RNN):
 
     def _fused_options(self, mask) -> dict:
         return dict(mask=mask, go_backwards=self.go_backwards, zero_output_for_mask=self.zero_output_for_mask,
-                    return_sequences=self.return_sequences)
+                    return_sequences=self.return_sequences, final_states=self.return_state or self.stateful)
 
     def get_config(self) -> dict:
         config = super().get_config()
