@@ -71,7 +71,9 @@ def lstm(inputs, h, c, kernel, recurrent_kernel, bias=None, mask=None, go_backwa
          zero_output_for_mask=False, return_sequences=True, final_states=True):
     """An LSTM with tanh/sigmoid activations and Keras weights (gates i, f, c, o; ``kernel``
     ``(features, 4 * units)``, ``recurrent_kernel`` ``(units, 4 * units)``, ``bias`` ``(4 * units,)``
-    or None). Returns ``(last_output, outputs, [h, c])``. Jitted, so eager calls compile once per shape."""
+    or None). Returns ``(last_output, outputs, [h, c])``. Jitted, so eager calls compile once per shape.
+    The scan computes the final states in every case, so ``final_states`` (which lets the torch engine skip
+    them) changes nothing here."""
     return _lstm(*_arrays(inputs, h, c, kernel, recurrent_kernel, bias, mask), go_backwards=go_backwards,
                  zero_output_for_mask=zero_output_for_mask, return_sequences=return_sequences)
 
