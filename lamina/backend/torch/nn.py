@@ -23,6 +23,11 @@ def _float(x):
     return x.to(to_torch_dtype(config.floatx()))
 
 
+def _widened(x):
+    """``x`` in float32 when it is half precision, so reductions keep their accuracy."""
+    return x.float() if x.dtype in (torch.float16, torch.bfloat16) else x
+
+
 def _like(value, x):
     """``value`` (a scalar, array or tensor) as a tensor of ``x``'s dtype and device."""
     return convert_to_tensor(value).to(dtype=x.dtype, device=x.device)
@@ -288,10 +293,8 @@ def multi_hot(inputs, num_classes, axis=-1, dtype=None, sparse=False):
 
 def moments(x, axes, keepdims=False, synchronized=False):
     """Mean and (biased) variance over ``axes``; half-precision inputs are reduced in float32."""
-    x = _float(x)
-    dtype = x.dtype
-    if dtype in (torch.float16, torch.bfloat16):
-        x = x.float()
+    dtype = _float(x).dtype
+    x = _widened(_float(x))
     dims = tuple(range(x.ndim)) if axes is None else expand(axes, 1)
     variance, mean = torch.var_mean(x, dim=dims, correction=0, keepdim=keepdims)
     return mean.to(dtype), variance.to(dtype)
@@ -435,7 +438,7 @@ def layer_normalization(x, gamma=None, beta=None, axis=(-1,), epsilon=1e-7, rms_
         bias = None if beta is None else _like(beta, x)
         return F.layer_norm(x, shape, weight, bias, epsilon)
     dtype = x.dtype
-    wide = x.float() if dtype in (torch.float16, torch.bfloat16) else x
+    wide = _widened(x)
     variance, mean = torch.var_mean(wide, dim=tuple(axis), correction=0, keepdim=True)
     inv = torch.rsqrt(variance + epsilon)
     if gamma is not None:
@@ -455,7 +458,7 @@ def rms_normalization(x, scale=None, axis=(-1,), epsilon=1e-7):
         shape = x.shape[x.ndim - len(axis):]
         return F.rms_norm(x, shape, None if scale is None else _like(scale, x), epsilon)
     dtype = x.dtype
-    wide = x.float() if dtype in (torch.float16, torch.bfloat16) else x
+    wide = _widened(x)
     out = wide * torch.rsqrt(torch.mean(wide * wide, dim=tuple(axis), keepdim=True) + epsilon)
     if scale is not None:
         out = out * _norm_parameter(scale, wide, axis)
