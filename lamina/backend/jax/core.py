@@ -60,7 +60,7 @@ class Variable(_VariableBase):
         self._value = value
 
     def numpy(self):
-        return np.asarray(self.value)
+        return convert_to_numpy(self.value)
 
     def __jax_array__(self):
         return self.value
@@ -89,9 +89,10 @@ def convert_to_tensor(x, dtype=None, sparse=None):
 
 
 def convert_to_numpy(x) -> np.ndarray:
+    """A NumPy copy of ``x``, never a view of a device buffer that a donating step may reuse."""
     if isinstance(x, Variable):
         x = x.value
-    return np.asarray(x)
+    return np.array(x)
 
 
 def is_tensor(x) -> bool:

@@ -62,7 +62,7 @@ class Variable(_VariableBase):
         self._value.requires_grad_(trainable and self._value.is_floating_point())
 
     def numpy(self):
-        return self.value.detach().cpu().numpy()
+        return convert_to_numpy(self.value)
 
     @classmethod
     def __torch_function__(cls, func, types, args=(), kwargs=None):
@@ -104,14 +104,16 @@ def convert_to_tensor(x, dtype=None, sparse=None):
 
 
 def convert_to_numpy(x) -> np.ndarray:
+    """A NumPy copy of ``x``: on CPU ``Tensor.numpy()`` shares memory, and lamina updates weights in
+    place, so an alias would change under the user's feet (``get_weights()`` before ``fit``)."""
     if isinstance(x, Variable):
         x = x.value
     if isinstance(x, torch.Tensor):
         x = x.detach()
         if x.dtype == torch.bfloat16:
             x = x.float()
-        return x.cpu().numpy()
-    return np.asarray(x)
+        return np.array(x.cpu().numpy())
+    return np.array(x)
 
 
 def is_tensor(x) -> bool:
