@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from lamina import backend
 from lamina.backend.common import dtypes
-from lamina.backend.common.symbolic import SymbolicTensor
+from lamina.backend.common.symbolic import SymbolicTensor, any_symbolic
 from lamina.ops.op import op
 from lamina.ops.spec import canonical_axis, dtype_of, same_rule, shape_of
 
@@ -178,7 +178,8 @@ def _unstack_rule(x, num=None, axis=0):
     axis = canonical_axis(axis, len(input_shape), "unstack")
     count = input_shape[axis] if num is None else num
     if count is None:
-        raise ValueError(f"`unstack`: cannot unstack an unknown dimension without `num`. Received: shape={input_shape}, axis={axis}")
+        raise ValueError("`unstack`: cannot unstack an unknown dimension without `num`. "
+                         f"Received: shape={input_shape}, axis={axis}")
     rest = input_shape[:axis] + input_shape[axis + 1:]
     return [SymbolicTensor(rest, dtype_of(x)) for _ in range(count)]
 
@@ -197,3 +198,15 @@ __all__ = [
     "stop_gradient", "custom_gradient", "cond", "switch", "scan", "associative_scan", "fori_loop",
     "while_loop", "map", "vectorized_map", "slice", "slice_update", "scatter", "scatter_update", "unstack",
 ]
+
+
+# -- runtime checks -------------------------------------------------------------------------------
+def assert_all(condition, message: str, *values) -> None:
+    """Raise ``ValueError(message.format(*values))`` unless every element of ``condition`` holds.
+
+    Works in eager calls and inside the engines' compiled steps (there the failure is raised when the
+    step returns); on symbolic tensors it does nothing. ``values`` are scalars shown in the message.
+    """
+    if any_symbolic((condition,) + values):
+        return
+    _core.assert_all(condition, message, *values)

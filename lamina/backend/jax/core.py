@@ -17,8 +17,8 @@ import numpy as np
 
 from lamina import config, tree
 from lamina.backend.common import dtypes, scopes
-from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.backend.common.loops import leading_length
+from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.backend.common.variable import Variable as _VariableBase
 
 jax.config.update("jax_enable_x64", True)
@@ -327,3 +327,46 @@ def saturate_cast(x, dtype):
 def custom_gradient(f):
     """``f`` returns ``(output, grad_fn)``; JAX differentiates the result with ``grad_fn(upstream)``."""
     return jax.custom_gradient(f)
+
+
+# -- runtime checks -------------------------------------------------------------------------------
+class RuntimeChecks:
+    """Checks collected while a step is traced: each condition becomes an output of the compiled step,
+    read on the host after the call, so a jitted step reports bad data as eager calls do. A step without
+    checks returns no flags and pays nothing."""
+
+    _active: list[RuntimeChecks] = []
+
+    def __init__(self):
+        self.conditions, self.values, self.messages = [], [], []
+
+    def __enter__(self):
+        RuntimeChecks._active.append(self)
+        return self
+
+    def __exit__(self, *exc):
+        RuntimeChecks._active.pop()
+
+    def outputs(self):
+        return self.conditions, self.values
+
+    def raise_failed(self, conditions, values) -> None:
+        """Raise the first failed check's ValueError, with its values read on the host."""
+        for ok, details, message in zip(jax.device_get(conditions), jax.device_get(values), self.messages):
+            if not ok:
+                raise ValueError(message.format(*(np.asarray(v).item() for v in details)))
+
+
+def assert_all(condition, message: str, *values) -> None:
+    """Raise ``ValueError(message.format(*values))`` unless every element of ``condition`` holds. Traced
+    inside a lamina step, the check is deferred to the end of the step (see ``RuntimeChecks``); traced
+    anywhere else (a user's own ``jax.jit``) it cannot report and is skipped."""
+    condition = jnp.all(convert_to_tensor(condition))
+    if not isinstance(condition, jax.core.Tracer):
+        if not bool(condition):
+            raise ValueError(message.format(*(np.asarray(v).item() for v in values)))
+    elif RuntimeChecks._active:
+        checks = RuntimeChecks._active[-1]
+        checks.conditions.append(condition)
+        checks.values.append([convert_to_tensor(v) for v in values])
+        checks.messages.append(message)

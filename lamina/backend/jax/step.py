@@ -15,6 +15,7 @@ import warnings
 import jax
 
 from lamina.backend.common.scopes import StatelessScope
+from lamina.backend.jax.core import RuntimeChecks
 
 _RECOMPILE_WARNING_AFTER = 8
 
@@ -69,14 +70,39 @@ def _current(scope, variable, default):
 
 class _Compiled:
     """A jitted step for one model, with its compile count (a new input shape compiles again). With
-    ``compile(run_eagerly=True)`` or ``jit_compile=False`` the same pure function runs un-jitted."""
+    ``compile(run_eagerly=True)`` or ``jit_compile=False`` the same pure function runs un-jitted.
+
+    Runtime checks the model makes while traced (``ops.core.assert_all``, e.g. Embedding's index range)
+    become extra outputs, read after each call; a model without checks returns none and syncs nothing.
+    """
 
     def __init__(self, model, function, donate):
         self.model = model
         self.compiles = 0
+        self.checks = RuntimeChecks()
         settings = getattr(model, "_compile_config", {})
         eager = settings.get("run_eagerly") is True or settings.get("jit_compile") is False
-        self.function = function if eager else jax.jit(self._counting(function), donate_argnums=donate)
+        checked = self._checked(function)
+        self._function = checked if eager else jax.jit(self._counting(checked), donate_argnums=donate)
+
+    def __call__(self, *args):
+        outputs, self._check_results = self._function(*args)
+        return outputs
+
+    def raise_failed_checks(self) -> None:
+        """After the caller kept the step's new state (its inputs were donated), report a failed check."""
+        conditions, values = self._check_results
+        if conditions:
+            self.checks.raise_failed(conditions, values)
+
+    def _checked(self, function):
+        def with_checks(*args):
+            with RuntimeChecks() as checks:
+                outputs = function(*args)
+            self.checks = checks
+            return outputs, checks.outputs()
+
+        return with_checks
 
     def _counting(self, function):
         def traced(*args):
@@ -136,8 +162,9 @@ def _update_metrics(model, loss, x, y, y_pred, sample_weight):
 def _run(model, state, kind, builder, donate, batch):
     """Call the compiled step, write the new state back, and update untraceable metrics eagerly."""
     compiled = _compiled(model, kind, builder, donate)
-    new_state, (loss, y_pred) = compiled.function(state.values(), batch)
+    new_state, (loss, y_pred) = compiled(state.values(), batch)
     state.write(new_state)
+    compiled.raise_failed_checks()
     if state.eager_metrics:
         x, y, sample_weight = batch
         _update_metrics(model, loss, x, y, y_pred, sample_weight)
@@ -199,7 +226,9 @@ def predict_step(model, data):
     state = _State(model, with_optimizer=False)
     model.__dict__["_jax_state_predict"] = state
     compiled = _compiled(model, "predict", _pure_predict_step, donate=())
-    return compiled.function((state.values()[0], state.values()[1]), x)
+    outputs = compiled((state.values()[0], state.values()[1]), x)
+    compiled.raise_failed_checks()
+    return outputs
 
 
 def no_grad():

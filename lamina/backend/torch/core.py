@@ -10,8 +10,8 @@ import torch
 
 from lamina import config, tree
 from lamina.backend.common import dtypes
-from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.backend.common.loops import leading_length
+from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.backend.common.variable import Variable as _VariableBase
 
 NAME = "torch"
@@ -206,7 +206,8 @@ def associative_scan(f, elems, reverse=False, axis=0):
     axis = axis % ndim
     n = {int(x.shape[axis]) for x in flat}
     if len(n) != 1:
-        raise ValueError(f"`associative_scan`: all inputs must have the same size along axis {axis}. Received: {sorted(n)}")
+        raise ValueError(f"`associative_scan`: all inputs must have the same size along axis {axis}. "
+                         f"Received: {sorted(n)}")
     n = n.pop()
     if reverse:
         flat = [torch.flip(x, dims=[axis]) for x in flat]
@@ -348,3 +349,14 @@ def is_engine_data_loader(obj) -> bool:
 def to_device(x):
     """``x`` as a tensor on lamina's device; tensors living elsewhere (a DataLoader's CPU batches) move there."""
     return convert_to_tensor(x).to(DEVICE, non_blocking=True)
+
+
+# -- runtime checks -------------------------------------------------------------------------------
+def assert_all(condition, message: str, *values) -> None:
+    """Raise ``ValueError(message.format(*values))`` unless every element of ``condition`` holds. On CUDA
+    the check runs on the device without a host sync (a failure aborts the CUDA context, as torch does)."""
+    condition = torch.all(convert_to_tensor(condition))
+    if condition.device.type == "cuda":
+        torch._assert_async(condition, message.format(*("?" for _ in values)))
+    elif not bool(condition):
+        raise ValueError(message.format(*(convert_to_numpy(v).item() for v in values)))
