@@ -85,7 +85,7 @@ def assert_masked_paths_agree(model, sequences, y, padding="post", extra_padding
         model.set_weights(initial)
         model.fit(tokens, y, batch_size=len(sequences), epochs=1, shuffle=False, verbose=0)
         trained.append(model.get_weights())
-    for after_short, after_long, before in zip(*trained, initial):
+    for after_short, after_long in zip(*trained):
         np.testing.assert_allclose(after_short, after_long, rtol=1e-5, atol=1e-6)
     assert any(not np.allclose(a, b) for a, b in zip(trained[0], initial)), "fit changed no weight"
     model.set_weights(initial)

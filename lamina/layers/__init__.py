@@ -15,3 +15,14 @@ from lamina.layers.pooling import *  # noqa: F401,F403
 from lamina.layers.recurrent import *  # noqa: F401,F403
 from lamina.layers.regularization import *  # noqa: F401,F403
 from lamina.layers.reshaping import *  # noqa: F401,F403
+from lamina.saving import serialization as _serialization
+
+
+def serialize(layer) -> dict:
+    """A layer's Keras-format config: ``{"module", "class_name", "config", "registered_name"}``."""
+    return _serialization.serialize(layer)
+
+
+def deserialize(config, custom_objects=None):
+    """The layer a ``serialize`` config describes; custom classes come from ``custom_objects`` or the registry."""
+    return _serialization.deserialize(config, custom_objects=custom_objects, module_objects=globals(), kind="layer")

@@ -11,13 +11,14 @@ of the functional graph.
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import math
 
 from lamina import backend, constraints, dtype_policies, initializers, regularizers, tree
 from lamina.backend.common import naming
 from lamina.backend.common.masking import get_mask, set_mask
-from lamina.backend.common.scopes import name_scope
+from lamina.backend.common.scopes import AutocastScope, autocast_dtype, name_scope
 from lamina.backend.common.symbolic import SymbolicTensor, any_symbolic
 from lamina.layers import call_context
 from lamina.layers.input_spec import assert_input_compatibility
@@ -119,6 +120,7 @@ class Layer(backend.LayerBase, Operation):
         self.supports_masking = getattr(self, "supports_masking", False)
         self._build_shapes = None
         self._fast_call = False
+        self._fast_call_pending = False
         self._engine_compute_dtype = backend.core.engine_dtype(self._dtype_policy.compute_dtype)
         self.activity_regularizer = regularizers.get(activity_regularizer)
 
@@ -300,6 +302,15 @@ class Layer(backend.LayerBase, Operation):
             self._build_shapes = input_shape
         self._update_fast_call()
 
+    def _build_at_init(self):
+        """Mark a layer built at the end of its ``__init__``, as Keras does for layers without state
+        (pooling, dropout, activations): only when ``build`` is not overridden, so a subclass that creates
+        weights in ``build`` still gets it called. As for a layer built on first use, that first eager call
+        takes the full path (input spec checked) and only then opens the fast path."""
+        if type(self).build is Layer.build:
+            self.built = True
+            self._fast_call_pending = True
+
     def _update_fast_call(self):
         """Decide once whether eager calls may skip the full path (see the module docstring)."""
         overrides_mask = type(self).compute_mask is not Layer.compute_mask
@@ -352,10 +363,13 @@ class Layer(backend.LayerBase, Operation):
             kwargs.pop("training", None)
         self._maybe_build(args, kwargs)
         assert_input_compatibility(self.input_spec, inputs, self.name)
+        if self._fast_call_pending:
+            self._fast_call_pending = False
+            self._update_fast_call()
         if _call_state.depth == 0:
             for layer in self._flatten_layers():
                 layer._losses.clear()
-        with call_context.enter(training):
+        with call_context.enter(training), self._autocast_scope():
             outputs = self.call(*args, **kwargs)
         if self.activity_regularizer is not None:
             for output in tree.flatten(outputs):
@@ -376,8 +390,8 @@ class Layer(backend.LayerBase, Operation):
             spec_kwargs["mask"] = previous_mask
         if not self._call_has_training:
             spec_kwargs.pop("training", None)
-        spec_args = (self._autocast_symbolic(args[0]),) + args[1:] if args else args
-        with no_graph_recording(), call_context.enter(kwargs.get("training")):
+        spec_args = self._autocast_symbolic(args)  # every argument, as eager calls convert them all
+        with no_graph_recording(), call_context.enter(kwargs.get("training")), self._autocast_scope():
             spec = self.compute_output_spec(*spec_args, **spec_kwargs)
         outputs = tree.map_structure(
             lambda s: SymbolicTensor(s.shape, s.dtype, sparse=getattr(s, "sparse", False)), spec
@@ -388,6 +402,16 @@ class Layer(backend.LayerBase, Operation):
             with no_graph_recording():
                 self._attach_output_mask(inputs, outputs, spec_kwargs.get("mask", previous_mask))
         return outputs
+
+    def _autocast_scope(self):
+        """Mixed precision: weights read in the compute dtype during ``call`` (Keras' AutocastScope); a
+        full-precision layer called inside a mixed one reads its weights as stored."""
+        policy = self._dtype_policy
+        if self.autocast and policy.compute_dtype != policy.variable_dtype:
+            return AutocastScope(policy.compute_dtype)
+        if autocast_dtype() is not None:
+            return AutocastScope(None)
+        return contextlib.nullcontext()
 
     def _convert_inputs(self, inputs):
         """Turn arrays into tensors and cast float inputs to the compute dtype, keeping their masks."""

@@ -16,4 +16,10 @@ CASES = {
     "GlobalAveragePooling1D": (dict(data_format=CF), lambda: floats(2, 3, 5)),
     "GlobalAveragePooling2D": (dict(data_format=CL, keepdims=True), lambda: floats(2, 4, 4, 3)),
     "GlobalAveragePooling3D": (dict(data_format=CF), lambda: floats(1, 2, 3, 2, 2)),
+    "AdaptiveAveragePooling1D": (dict(output_size=3, data_format=CL), lambda: floats(2, 7, 3)),
+    "AdaptiveAveragePooling2D": (dict(output_size=(2, 3), data_format=CF), lambda: floats(2, 3, 5, 7)),
+    "AdaptiveAveragePooling3D": (dict(output_size=2, data_format=CL), lambda: floats(1, 3, 5, 4, 2)),
+    "AdaptiveMaxPooling1D": (dict(output_size=(4,), data_format=CF), lambda: floats(2, 3, 9)),
+    "AdaptiveMaxPooling2D": (dict(output_size=3, data_format=CL), lambda: floats(2, 5, 7, 3)),
+    "AdaptiveMaxPooling3D": (dict(output_size=(1, 2, 3), data_format=CF), lambda: floats(1, 2, 3, 4, 5)),
 }

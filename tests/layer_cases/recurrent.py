@@ -1,7 +1,7 @@
 import numpy as np
 
-from layer_cases import F, floats
 from lamina import layers
+from layer_cases import F, floats
 
 
 def _cell_inputs(*state_sizes):

@@ -229,3 +229,70 @@ def test_mha_bad_arguments(engine, rng):
         layer(np.zeros((2, 3, 4), "float32"), np.zeros((2, 4), "float32"))
     with pytest.raises(ValueError, match="'mha'.*attention_axes must name axes.*Received: attention_axes=\\(2,\\)"):
         layers.MultiHeadAttention(num_heads=2, key_dim=2, attention_axes=2, name="mha")(np.zeros((2, 3, 4), "float32"))
+
+
+# -- MultiHeadAttention: use_gate and sliding_window ----------------------------------------------
+def reference_mha(layer, query, value, keep=None):
+    """NumPy multi-head attention from ``layer``'s weights (query, key, [gate], value, output)."""
+    weights = [to_numpy(w) for w in layer.weights]
+    wq, bq, wk, bk = weights[:4]
+    gate = None
+    if layer.use_gate:
+        wg, bg = weights[4:6]
+        gate = 1 / (1 + np.exp(-(np.einsum("btd,dnh->btnh", query, wg) + bg)))
+        weights = weights[:4] + weights[6:]
+    wv, bv, wo, bo = weights[4:]
+    q = np.einsum("btd,dnh->btnh", query, wq) + bq
+    k = np.einsum("bsd,dnh->bsnh", value, wk) + bk
+    v = np.einsum("bsd,dnh->bsnh", value, wv) + bv
+    scores = np.einsum("btnh,bsnh->bnts", q, k) / np.sqrt(layer.key_dim)
+    if keep is not None:
+        scores = np.where(keep[:, None], scores, -1e9)
+    heads = np.einsum("bnts,bsnh->btnh", softmax(scores), v)
+    if gate is not None:
+        heads = heads * gate
+    return np.einsum("btnh,nho->bto", heads, wo) + bo
+
+
+def test_mha_use_gate_matches_numpy(engine, rng):
+    query, value = rng.standard_normal((2, 3, 4)).astype("float32"), rng.standard_normal((2, 5, 6)).astype("float32")
+    layer = layers.MultiHeadAttention(2, 3, value_dim=2, use_gate=True, bias_initializer="random_normal")
+    out = to_numpy(layer(query, value))
+    assert [w.path.split("/")[-2:] for w in layer.weights[4:6]] == [["gate", "kernel"], ["gate", "bias"]]
+    assert tuple(layer.weights[4].shape) == (4, 2, 2)
+    np.testing.assert_allclose(out, reference_mha(layer, query, value), rtol=1e-4, atol=1e-5)
+    plain = layers.MultiHeadAttention(2, 3, value_dim=2)
+    plain(query, value)
+    assert len(plain.weights) == len(layer.weights) - 2
+    config = layer.get_config()
+    assert config["use_gate"] is True and roundtrip(layer).use_gate
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_mha_sliding_window_matches_numpy(engine, rng, causal):
+    x = rng.standard_normal((2, 6, 4)).astype("float32")
+    layer = layers.MultiHeadAttention(2, 3, sliding_window=2)
+    offsets = np.arange(6)[:, None] - np.arange(6)[None, :]
+    keep = np.abs(offsets) < 2
+    if causal:
+        keep &= offsets >= 0
+    out, scores = layer(x, x, use_causal_mask=causal, return_attention_scores=True)
+    np.testing.assert_allclose(to_numpy(out), reference_mha(layer, x, x, np.broadcast_to(keep, (2, 6, 6))),
+                               rtol=1e-4, atol=1e-5)
+    assert np.all(to_numpy(scores)[..., ~keep] < 1e-6)
+    fused = layer(x, x, use_causal_mask=causal)  # the fused kernel path (no scores) agrees
+    np.testing.assert_allclose(to_numpy(fused), to_numpy(out), rtol=1e-5, atol=1e-5)
+    inputs = layers.Input((6, 4))
+    model = Model(inputs, layer(inputs, inputs, use_causal_mask=causal))
+    np.testing.assert_allclose(model.predict(x, verbose=0), to_numpy(out), rtol=1e-5, atol=1e-5)
+    assert roundtrip(layer).get_config()["sliding_window"] == 2
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(sliding_window=0), r"`sliding_window` of MultiHeadAttention.*sliding_window=0"),
+    (dict(use_gate="yes"), r"`use_gate` of MultiHeadAttention.*use_gate='yes'"),
+    (dict(kernel_initializer="nope"), r"`kernel_initializer` of MultiHeadAttention.*kernel_initializer='nope'"),
+])
+def test_mha_new_bad_arguments(engine, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        layers.MultiHeadAttention(2, 3, **kwargs)

@@ -105,7 +105,7 @@ def test_weights_argument_sets_initial_weights(engine, rng):
     weights = [rng.normal(size=shape).astype("float32") for shape in [(3, 8), (2, 8), (8,)] * 2]
     layer = layers.Bidirectional(layers.LSTM(2), weights=weights)
     layer(_inputs(rng, 1, 4, 3))
-    for got, want in zip(layer.get_weights(), weights):
+    for got, want in zip(layer.get_weights(), weights, strict=True):
         np.testing.assert_array_equal(got, want)
 
 
@@ -188,7 +188,7 @@ def test_symbolic_shapes_match_eager(engine, rng, merge_mode):
     symbolic = layer(layers.Input((4, 3)))
     eager = layer(x)
     assert len(symbolic) == len(eager) == (5 if merge_mode else 6)
-    for s, e in zip(symbolic, eager):
+    for s, e in zip(symbolic, eager, strict=True):
         assert s.shape == (None,) + tuple(e.shape[1:])
     assert list(layer.compute_output_shape((2, 4, 3))) == [tuple(e.shape) for e in eager]
     assert_symbolic_matches_eager(layers.Bidirectional(layers.GRU(3), merge_mode="sum"), x)

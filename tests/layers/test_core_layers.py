@@ -102,10 +102,12 @@ def test_embedding_input_length_is_accepted_with_a_warning(engine):
 @pytest.mark.parametrize("kwargs, message", [
     ({"input_dim": 0, "output_dim": 2}, r"`input_dim` of Embedding.*positive integer.*input_dim=0"),
     ({"input_dim": 4, "output_dim": 2.5}, r"`output_dim` of Embedding.*output_dim=2.5"),
-    ({"input_dim": 4, "output_dim": 2, "lora_rank": 4}, r"lora_rank=4"),
+    ({"input_dim": 4, "output_dim": 2, "lora_rank": 0}, r"`lora_rank` of Embedding.*lora_rank=0"),
+    ({"input_dim": 4, "output_dim": 2, "embeddings_initializer": "nope"},
+     r"`embeddings_initializer` of Embedding.*embeddings_initializer='nope'"),
 ])
 def test_embedding_bad_arguments(engine, kwargs, message):
-    with pytest.raises((ValueError, NotImplementedError), match=message):
+    with pytest.raises(ValueError, match=message):
         layers.Embedding(**kwargs)
 
 
@@ -232,8 +234,8 @@ def test_dropout_config_roundtrip(engine):
 def test_dropout_bad_rate(engine, rate):
     with pytest.raises(ValueError) as info:
         layers.Dropout(rate)
-    assert str(info.value) == ("Invalid value received for argument `rate`. Expected a float value between 0 and 1. "
-                               f"Received: rate={rate}")
+    assert str(info.value) == ("Invalid value for argument `rate` of Dropout. Expected a float between 0 and 1. "
+                               f"Received: rate={rate!r}")
 
 
 def test_dropout_bad_noise_shape(engine):
@@ -413,3 +415,27 @@ def test_lambda_bad_arguments(engine, kwargs, message):
     with pytest.raises(ValueError, match=message):
         layers.Lambda(**kwargs)
 
+
+
+# -- Embedding: indices out of range --------------------------------------------------------------
+@pytest.mark.parametrize("bad", [5, -1])
+def test_embedding_index_out_of_range_names_the_layer(engine, bad):
+    layer = layers.Embedding(5, 2, name="words")
+    indices = np.array([[1, bad, 0]], "int32")
+    message = rf"Embedding layer 'words'.*input_dim=5.*Received index {bad}"
+    with pytest.raises(ValueError, match=message):
+        layer(indices)
+    layer(np.zeros((1, 0), "int32"))  # an empty batch has nothing to check
+
+
+@pytest.mark.parametrize("bad", [7, -2])
+def test_embedding_index_out_of_range_in_predict_and_fit(engine, bad):
+    model = Sequential([layers.Input((3,), dtype="int32"), layers.Embedding(5, 2, name="words"), layers.Flatten(),
+                        layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = np.array([[1, 2, 3], [1, bad, 0]], "int32")
+    y = np.zeros((2, 1), "float32")
+    for run in (lambda: model.predict(x, verbose=0), lambda: model.evaluate(x, y, verbose=0),
+                lambda: model.fit(x, y, verbose=0)):
+        with pytest.raises(ValueError, match=rf"'words'.*input_dim=5.*Received index {bad}"):
+            run()

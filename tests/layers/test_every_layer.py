@@ -7,8 +7,8 @@ import inspect
 
 import numpy as np
 import pytest
-
 from layer_cases import all_cases
+
 from lamina import layers, saving, tree
 from lamina.backend import convert_to_numpy
 

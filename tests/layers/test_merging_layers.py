@@ -180,15 +180,17 @@ def masked(values, keep):
     return layers.Masking(0.0)(values)
 
 
-def test_elementwise_merge_masks_combine_with_and(engine, rng):
-    keep1 = np.array([[1, 1, 0], [1, 0, 1]], bool)
-    keep2 = np.array([[1, 0, 0], [1, 1, 1]], bool)
+def test_elementwise_merge_masks_combine_with_or(engine, rng):
+    """As Keras: a step is kept when any input keeps it; an unmasked input (all-true) gives no mask."""
+    keep1 = np.array([[1, 1, 0], [1, 0, 0]], bool)
+    keep2 = np.array([[1, 0, 0], [0, 1, 0]], bool)
     x1 = masked(rng.normal(size=(2, 3, 4)).astype("float32") + 5, keep1)
     x2 = masked(rng.normal(size=(2, 3, 4)).astype("float32") + 5, keep2)
+    either = np.array([[1, 1, 0], [1, 1, 0]], bool)
     for cls in (layers.Add, layers.Subtract, layers.Multiply, layers.Average, layers.Maximum, layers.Minimum):
-        np.testing.assert_array_equal(to_numpy(get_mask(cls()([x1, x2]))), keep1 & keep2)
+        np.testing.assert_array_equal(to_numpy(get_mask(cls()([x1, x2]))), either)
     unmasked = ops.convert_to_tensor(np.ones((2, 3, 4), "float32"))
-    np.testing.assert_array_equal(to_numpy(get_mask(layers.Add()([x1, unmasked]))), keep1)
+    assert get_mask(layers.Add()([x1, unmasked])) is None
     assert get_mask(layers.Add()([np.ones((2, 3)), np.ones((2, 3))])) is None
     assert get_mask(layers.Dot(axes=2)([x1, x2])) is None
 
@@ -197,8 +199,11 @@ def test_concatenate_masks(engine, rng):
     keep = np.array([[1, 1, 0], [1, 0, 0]], bool)
     x1 = masked(rng.normal(size=(2, 3, 4)).astype("float32") + 5, keep)
     x2 = ops.convert_to_tensor(rng.normal(size=(2, 3, 2)).astype("float32"))
-    np.testing.assert_array_equal(to_numpy(get_mask(layers.Concatenate()([x1, x2]))), keep)
-    np.testing.assert_array_equal(to_numpy(get_mask(layers.Concatenate()([x2, x1]))), keep)
+    # Along features, as Keras: a step is kept when any input keeps it (an unmasked input keeps all).
+    np.testing.assert_array_equal(to_numpy(get_mask(layers.Concatenate()([x1, x2]))), np.ones((2, 3), bool))
+    other = np.array([[0, 0, 1], [1, 0, 0]], bool)
+    x4 = masked(rng.normal(size=(2, 3, 2)).astype("float32") + 5, other)
+    np.testing.assert_array_equal(to_numpy(get_mask(layers.Concatenate()([x4, x1]))), keep | other)
     x3 = ops.convert_to_tensor(rng.normal(size=(2, 2, 4)).astype("float32"))
     along_time = get_mask(layers.Concatenate(axis=1)([x1, x3]))
     np.testing.assert_array_equal(to_numpy(along_time), np.concatenate([keep, np.ones((2, 2), bool)], axis=1))
@@ -216,7 +221,7 @@ def test_masks_through_merges_in_functional_model(engine, rng):
     summed_out, joined_out = model([x1, x2])
     keep1, keep2 = np.any(x1 != 0, axis=-1), np.any(x2 != 0, axis=-1)
     np.testing.assert_allclose(to_numpy(summed_out), x1 + x2, rtol=1e-6)
-    np.testing.assert_array_equal(to_numpy(get_mask(summed_out)), keep1 & keep2)
+    np.testing.assert_array_equal(to_numpy(get_mask(summed_out)), keep1 | keep2)
     np.testing.assert_array_equal(to_numpy(get_mask(joined_out)), np.concatenate([keep1, np.ones((2, 3), bool)], 1))
 
 

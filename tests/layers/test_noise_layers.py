@@ -128,6 +128,9 @@ def test_configs(engine):
     (lambda: layers.AlphaDropout(1), r"`rate` of AlphaDropout.*Received: rate=1"),
     (lambda: layers.AlphaDropout(1.5), r"`rate`.*Received: rate=1.5"),
     (lambda: layers.SpatialDropout2D(-0.5), r"`rate`.*Received: rate=-0.5"),
+    (lambda: layers.Dropout(1.5), r"argument `rate` of Dropout. Expected a float between 0 and 1. Received: rate=1.5"),
+    (lambda: layers.Dropout(True), r"`rate` of Dropout.*Received: rate=True"),
+    (lambda: layers.SpatialDropout3D(2), r"`rate` of SpatialDropout3D.*Received: rate=2"),
     (lambda: layers.SpatialDropout2D(0.5, data_format="channels_middle"), r"data_format"),
 ])
 def test_bad_arguments(engine, make, message):

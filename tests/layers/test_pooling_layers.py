@@ -30,16 +30,17 @@ def numpy_pool(x_first, pool_size, strides, padding, mode):
     """Every window of a channels-first array, cut to the cells inside the input (Keras's "same")."""
     spatial = x_first.shape[2:]
     if padding == "same":
-        outs = [math.ceil(size / s) for size, s in zip(spatial, strides)]
-        befores = [max((o - 1) * s + p - size, 0) // 2 for o, s, p, size in zip(outs, strides, pool_size, spatial)]
+        outs = [math.ceil(size / s) for size, s in zip(spatial, strides, strict=True)]
+        befores = [max((o - 1) * s + p - size, 0) // 2
+                   for o, s, p, size in zip(outs, strides, pool_size, spatial, strict=True)]
     else:
-        outs = [(size - p) // s + 1 for size, p, s in zip(spatial, pool_size, strides)]
+        outs = [(size - p) // s + 1 for size, p, s in zip(spatial, pool_size, strides, strict=True)]
         befores = [0] * len(spatial)
     result = np.zeros(x_first.shape[:2] + tuple(outs), x_first.dtype)
     reduce = np.max if mode == "max" else np.mean
     for index in itertools.product(*map(range, outs)):
         window = tuple(slice(max(i * s - b, 0), min(i * s - b + p, size))
-                       for i, s, b, p, size in zip(index, strides, befores, pool_size, spatial))
+                       for i, s, b, p, size in zip(index, strides, befores, pool_size, spatial, strict=True))
         axes = tuple(range(2, 2 + len(spatial)))
         result[(slice(None), slice(None), *index)] = reduce(x_first[(slice(None), slice(None), *window)], axis=axes)
     return result
@@ -122,14 +123,14 @@ def test_global_pooling_1d_leaves_masked_steps_out(engine, rng, mode, data_forma
     lengths = [3, 5, 1]
     steps = [rng.standard_normal((n, 2)).astype("float32") - 5 for n in lengths]  # padding zeros would win a max
     padded = np.zeros((3, 5, 2), "float32")
-    for row, values in zip(padded, steps):
+    for row, values in zip(padded, steps, strict=True):
         row[: len(values)] = values
     mask = np.arange(5)[None, :] < np.array(lengths)[:, None]
     if data_format == "channels_first":
         padded, steps = padded.transpose(0, 2, 1), [s.T for s in steps]
     layer = GLOBALS[mode, 1](data_format=data_format)
     batched = to_numpy(layer(padded, mask=mask))
-    for row, values in zip(batched, steps):
+    for row, values in zip(batched, steps, strict=True):
         one = to_numpy(layer(values[None]))[0]
         np.testing.assert_allclose(row, one, rtol=1e-5, atol=1e-6)
     # Through a model: Masking makes the mask, the pooling reads it.
@@ -171,6 +172,9 @@ def test_gradients_flow_through_pooling(engine, rng, pool):
     (lambda: layers.AveragePooling1D(2, strides=0), r"`strides` of AveragePooling1D.*Received: strides=0"),
     (lambda: layers.MaxPooling1D(2, padding="causal"), r"`padding` of MaxPooling1D.*Received: padding='causal'"),
     (lambda: layers.GlobalAveragePooling2D(data_format="nhwc"), r"`data_format`.*Received: data_format=nhwc"),
+    (lambda: layers.MaxPooling3D(0), r"`pool_size` of MaxPooling3D.*positive.*Received: pool_size=0"),
+    (lambda: layers.AveragePooling2D(2, strides=(1, -1)), r"`strides` of AveragePooling2D.*strides=\(1, -1\)"),
+    (lambda: layers.MaxPooling1D(True), r"`pool_size` of MaxPooling1D.*Received: pool_size=True"),
 ])
 def test_bad_arguments_raise(engine, make, message):
     with pytest.raises(ValueError, match=message):

@@ -6,11 +6,11 @@ training, config round trips and argument errors."""
 import numpy as np
 import pytest
 import torch
+from layer_checks import assert_one_step_lowers_loss, assert_symbolic_matches_eager, roundtrip, to_numpy
 
 import lamina
 from lamina import layers
 from lamina.models import Model, Sequential
-from layer_checks import assert_one_step_lowers_loss, assert_symbolic_matches_eager, roundtrip, to_numpy
 
 B, T, F, U = 3, 5, 4, 6
 FUSED = dict(use_cudnn="auto")
@@ -374,3 +374,19 @@ def test_bad_input_rank_and_forced_fused_kernel_raise(engine):
         layers.LSTM(4)(np.zeros((2, 3), "float32"))
     with pytest.raises(ValueError, match="use_cudnn=True"):
         layers.LSTM(4, activation="relu", use_cudnn=True)(np.zeros((2, 3, 2), "float32"))
+
+
+@pytest.mark.parametrize("cls", [layers.SimpleRNN, layers.LSTM, layers.GRU])
+@pytest.mark.parametrize("implementation", [0, 1, 2])
+def test_implementation_is_accepted_and_changes_nothing(engine, rng, cls, implementation):
+    """Keras 3 keeps `implementation` (0, 1 or 2) on the cell and leaves it out of the config; every value
+    computes the same numbers."""
+    x = rng.normal(size=(2, 4, 3)).astype("float32")
+    layer = cls(3, implementation=implementation)
+    reference = cls(3)
+    out = layer(x)
+    reference(x)
+    reference.set_weights(layer.get_weights())
+    assert layer.implementation == layer.cell.implementation == implementation
+    assert "implementation" not in layer.get_config()
+    np.testing.assert_allclose(to_numpy(out), to_numpy(reference(x)), rtol=1e-6)

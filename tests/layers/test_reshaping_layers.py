@@ -117,7 +117,8 @@ def test_repeat_vector_config_and_errors(engine):
     assert roundtrip(layers.RepeatVector(5)).n == 5
     with pytest.raises(TypeError, match=r"`n` of RepeatVector.*Received: n=2.5"):
         layers.RepeatVector(2.5)
-    with pytest.raises(ValueError, match=r"`n` of RepeatVector.*Received: n=-1"):
-        layers.RepeatVector(-1)
+    for n in (0, -1):
+        with pytest.raises(ValueError, match=rf"Argument `n` should be a positive integer for RepeatVector.*n={n}"):
+            layers.RepeatVector(n)
     with pytest.raises(ValueError, match=r"repeat_vector.*expected ndim=2, found ndim=3"):
         layers.RepeatVector(2, name="repeat_vector")(np.zeros((2, 3, 4), "float32"))

@@ -15,13 +15,15 @@ class Activation(Layer):
     Input shape: any. Output shape: the same as the input.
 
     Example:
-        >>> Activation("relu")(np.array([-1.0, 2.0]))   # [0.0, 2.0]
+        >>> ops.convert_to_numpy(Activation("relu")(np.array([-1.0, 2.0]))).tolist()
+        [0.0, 2.0]
     """
 
     def __init__(self, activation, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
         self.supports_masking = True
+        self._build_at_init()
 
     def call(self, inputs):
         return self.activation(inputs)

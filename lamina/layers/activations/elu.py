@@ -18,7 +18,8 @@ class ELU(Layer):
     Input shape: any. Output shape: the same as the input.
 
     Example:
-        >>> ELU()(np.array([-10.0, 1.0]))   # [-0.99995, 1.0]
+        >>> np.round(ops.convert_to_numpy(ELU()(np.array([-10.0, 1.0]))).astype(float), 5).tolist()
+        [-0.99995, 1.0]
     """
 
     def __init__(self, alpha: float = 1.0, **kwargs):
@@ -27,6 +28,7 @@ class ELU(Layer):
             raise ValueError(f"Invalid value for argument `alpha` of ELU. Expected a float. Received: alpha={alpha!r}")
         self.alpha = alpha
         self.supports_masking = True
+        self._build_at_init()
 
     def call(self, inputs):
         return ops.elu(inputs, alpha=self.alpha)

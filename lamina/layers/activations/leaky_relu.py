@@ -19,7 +19,8 @@ class LeakyReLU(Layer):
     Input shape: any. Output shape: the same as the input.
 
     Example:
-        >>> LeakyReLU(0.1)(np.array([-2.0, 3.0]))   # [-0.2, 3.0]
+        >>> np.round(ops.convert_to_numpy(LeakyReLU(0.1)(np.array([-2.0, 3.0]))).astype(float), 5).tolist()
+        [-0.2, 3.0]
     """
 
     def __init__(self, negative_slope: float = 0.3, **kwargs):
@@ -30,6 +31,7 @@ class LeakyReLU(Layer):
         super().__init__(**kwargs)
         self.negative_slope = check_non_negative(negative_slope, "negative_slope", "LeakyReLU")
         self.supports_masking = True
+        self._build_at_init()
 
     def call(self, inputs):
         return ops.leaky_relu(inputs, negative_slope=self.negative_slope)

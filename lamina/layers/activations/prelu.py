@@ -22,7 +22,8 @@ class PReLU(Layer):
 
     Example:
         >>> layer = PReLU(alpha_initializer="ones", shared_axes=[1])
-        >>> layer(np.array([[-2.0, 3.0]]))   # [[-2.0, 3.0]]
+        >>> ops.convert_to_numpy(layer(np.array([[-2.0, 3.0]]))).tolist()
+        [[-2.0, 3.0]]
     """
 
     def __init__(self, alpha_initializer="Zeros", alpha_regularizer=None, alpha_constraint=None, shared_axes=None,

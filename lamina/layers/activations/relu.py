@@ -32,7 +32,8 @@ class ReLU(Layer):
     Input shape: any. Output shape: the same as the input.
 
     Example:
-        >>> ReLU(max_value=1.0)(np.array([-1.0, 0.5, 2.0]))   # [0.0, 0.5, 1.0]
+        >>> ops.convert_to_numpy(ReLU(max_value=1.0)(np.array([-1.0, 0.5, 2.0]))).tolist()
+        [0.0, 0.5, 1.0]
     """
 
     def __init__(self, max_value: float | None = None, negative_slope: float = 0.0, threshold: float = 0.0,
@@ -42,6 +43,7 @@ class ReLU(Layer):
         self.negative_slope = check_non_negative(negative_slope, "negative_slope", "ReLU")
         self.threshold = check_non_negative(threshold, "threshold", "ReLU")
         self.supports_masking = True
+        self._build_at_init()
 
     def call(self, inputs):
         return activations.relu(inputs, negative_slope=self.negative_slope, max_value=self.max_value,

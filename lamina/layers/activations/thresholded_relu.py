@@ -17,13 +17,15 @@ class ThresholdedReLU(Layer):
     Input shape: any. Output shape: the same as the input.
 
     Example:
-        >>> ThresholdedReLU(1.0)(np.array([0.5, 1.0, 2.0]))   # [0.0, 0.0, 2.0]
+        >>> ops.convert_to_numpy(ThresholdedReLU(1.0)(np.array([0.5, 1.0, 2.0]))).tolist()
+        [0.0, 0.0, 2.0]
     """
 
     def __init__(self, theta: float = 1.0, **kwargs):
         super().__init__(**kwargs)
         self.theta = check_non_negative(theta, "theta", "ThresholdedReLU")
         self.supports_masking = True
+        self._build_at_init()
 
     def call(self, inputs):
         return ops.threshold(inputs, self.theta, 0.0)

@@ -19,7 +19,7 @@ class AdditiveAttention(BaseDenseAttention):
 
     Example:
         >>> q, v = np.random.rand(2, 3, 4), np.random.rand(2, 5, 4)
-        >>> AdditiveAttention()([q, v]).shape
+        >>> tuple(AdditiveAttention()([q, v]).shape)
         (2, 3, 4)
     """
 

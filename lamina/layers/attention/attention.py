@@ -27,7 +27,7 @@ class Attention(BaseDenseAttention):
 
     Example:
         >>> q, v = np.random.rand(2, 3, 4), np.random.rand(2, 5, 4)
-        >>> Attention()([q, v]).shape
+        >>> tuple(Attention()([q, v]).shape)
         (2, 3, 4)
     """
 

@@ -76,10 +76,12 @@ class BaseDenseAttention(Layer):
             outputs = outputs * ops.cast(ops.expand_dims(query_mask, -1), ops.dtype(outputs))
         return (outputs, weights) if return_attention_scores else outputs
 
-    def compute_mask(self, inputs, previous_mask):
-        if previous_mask is None or not isinstance(previous_mask, (list, tuple)):
+    def compute_mask(self, inputs, mask=None):
+        """The output's mask: the query mask (``mask[0]``), as Keras names and computes it."""
+        if mask is None:
             return None
-        return previous_mask[0]
+        query_mask = self._split(mask, "mask")[0]
+        return None if query_mask is None else ops.convert_to_tensor(query_mask)
 
     def compute_output_shape(self, input_shape):
         query, value, _ = self._check_shapes(input_shape)

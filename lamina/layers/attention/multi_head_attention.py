@@ -7,35 +7,32 @@ import numbers
 
 import numpy as np
 
-from lamina import constraints, initializers, ops, random, regularizers
+from lamina import activations, initializers, ops, random, regularizers
 from lamina.backend.common.masking import get_mask
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.layers.layer import Layer
 from lamina.layers.shapes import shapes_of
+from lamina.layers.weight_options import WeightOptions
 
 _MASKED_LOGIT = -1e9  # added to masked scores on the explicit path: a fully masked row attends uniformly
+_WEIGHTS = WeightOptions("kernel", "bias")  # the options every projection shares
 
 
 class _Projection(Layer):
     """A dense map of the last ``len(in_shape)`` axes onto ``out_shape`` axes: kernel ``in_shape + out_shape``
-    and bias ``out_shape``, Keras' EinsumDense layout (one matmul on flattened axes computes it)."""
+    and bias ``out_shape``, Keras' EinsumDense layout (one matmul on flattened axes computes it), then
+    ``activation``."""
 
-    def __init__(self, in_shape, out_shape, use_bias, kernel_initializer, bias_initializer, kernel_regularizer,
-                 bias_regularizer, kernel_constraint, bias_constraint, **kwargs):
+    def __init__(self, in_shape, out_shape, use_bias, options: dict, activation=None, **kwargs):
         super().__init__(**kwargs)
         self.in_shape, self.out_shape = tuple(in_shape), tuple(out_shape)
         self.use_bias = use_bias
-        self._settings = (kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer,
-                          kernel_constraint, bias_constraint)
+        self.activation = activations.get(activation)
+        _WEIGHTS.store(self, options, owner="MultiHeadAttention")
 
     def build(self, input_shape=None):
-        kernel_init, bias_init, kernel_reg, bias_reg, kernel_con, bias_con = self._settings
-        self.kernel = self.add_weight(shape=self.in_shape + self.out_shape, initializer=kernel_init, name="kernel",
-                                      regularizer=kernel_reg, constraint=kernel_con)
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(shape=self.out_shape, initializer=bias_init, name="bias",
-                                        regularizer=bias_reg, constraint=bias_con)
+        self.kernel = _WEIGHTS.add(self, "kernel", self.in_shape + self.out_shape)
+        self.bias = _WEIGHTS.add(self, "bias", self.out_shape) if self.use_bias else None
 
     def call(self, inputs):
         lead = tuple(ops.shape(inputs))[:len(ops.shape(inputs)) - len(self.in_shape)]
@@ -43,7 +40,8 @@ class _Projection(Layer):
         outputs = ops.matmul(ops.reshape(inputs, lead + (fan_in,)), ops.reshape(self.kernel, (fan_in, fan_out)))
         if self.bias is not None:
             outputs = outputs + ops.reshape(self.bias, (fan_out,))
-        return ops.reshape(outputs, lead + self.out_shape)
+        outputs = ops.reshape(outputs, lead + self.out_shape)
+        return outputs if self.activation is None else self.activation(outputs)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)[:len(input_shape) - len(self.in_shape)] + self.out_shape
@@ -64,8 +62,9 @@ class MultiHeadAttention(Layer):
     ``softmax(q . k / sqrt(key_dim))``, and the heads' outputs are projected back to ``output_shape``
     (default: the query's last dimension).
 
-    Weights follow Keras' layout and order: query, key and value kernels ``(dim, num_heads, key_dim)`` with
-    biases ``(num_heads, key_dim)``, then the output kernel ``(num_heads, value_dim, output_dim)`` and bias.
+    Weights follow Keras' layout and order: query and key kernels ``(dim, num_heads, key_dim)`` with biases
+    ``(num_heads, key_dim)``, with ``use_gate`` the gate's ``(dim, num_heads, value_dim)``, the value's, then
+    the output kernel ``(num_heads, value_dim, output_dim)`` and bias.
     Without returned scores or score dropout, attention runs through ``ops.dot_product_attention`` (torch's
     fused kernel); otherwise an explicit softmax computes it.
 
@@ -77,8 +76,12 @@ class MultiHeadAttention(Layer):
         use_bias: whether the projections have biases.
         output_shape: the output's trailing shape (int or tuple); default the query's last dimension.
         attention_axes: the axes attended over (default: all axes but batch, heads and features).
+        sliding_window: None, or a positive int ``w``: query position ``t`` attends only to key positions
+            ``s`` with ``|t - s| < w`` (with ``use_causal_mask``, the ``w`` positions up to ``t``).
         flash_attention: accepted for Keras compatibility; the engine picks its fastest kernel.
         kernel_*/bias_*: initializers, regularizers and constraints of the projections.
+        use_gate: gated attention (Qiu et al., 2025): each head's output is multiplied by
+            ``sigmoid(query projected to (num_heads, value_dim))`` before the output projection.
         seed: an int seed for the dropout.
 
     Call arguments:
@@ -90,14 +93,15 @@ class MultiHeadAttention(Layer):
 
     Example:
         >>> layer = MultiHeadAttention(num_heads=2, key_dim=4)
-        >>> layer(np.random.rand(2, 3, 8), np.random.rand(2, 5, 8)).shape
+        >>> tuple(layer(np.random.rand(2, 3, 8), np.random.rand(2, 5, 8)).shape)
         (2, 3, 8)
     """
 
     def __init__(self, num_heads, key_dim, value_dim=None, dropout=0.0, use_bias=True, output_shape=None,
-                 attention_axes=None, flash_attention=None, kernel_initializer="glorot_uniform",
+                 attention_axes=None, sliding_window=None, flash_attention=None, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, seed=None, **kwargs):
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, use_gate=False, seed=None,
+                 **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         self.num_heads = _positive_int(num_heads, "num_heads")
         self.key_dim = _positive_int(key_dim, "key_dim")
@@ -117,13 +121,13 @@ class MultiHeadAttention(Layer):
             raise ValueError("Invalid value for argument `attention_axes` of MultiHeadAttention. Expected None, an "
                              f"int or a tuple of ints. Received: attention_axes={attention_axes!r}")
         self.attention_axes = None if attention_axes is None else tuple(attention_axes)
+        self.sliding_window = _positive_int(sliding_window, "sliding_window", allow_none=True)
         self.flash_attention = flash_attention
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        _WEIGHTS.store(self, locals())
+        if not isinstance(use_gate, bool):
+            raise ValueError("Invalid value for argument `use_gate` of MultiHeadAttention. Expected a bool. "
+                             f"Received: use_gate={use_gate!r}")
+        self.use_gate = use_gate
         self.seed = seed
         self.seed_generator = random.SeedGenerator(seed) if dropout > 0 else None
         self.supports_masking = True
@@ -149,13 +153,11 @@ class MultiHeadAttention(Layer):
                               f"rank {rank}. Received: attention_axes={self.attention_axes}")
         return query_shape, value_shape, key_shape, tuple(sorted({a % rank for a in axes}))
 
-    def _projection(self, in_shape, out_shape, name):
-        def fresh(obj, module):  # each projection gets its own initializer instance, as in Keras
-            return module.get(module.serialize(obj)) if obj is not None else None
-
-        return _Projection(in_shape, out_shape, self.use_bias, fresh(self.kernel_initializer, initializers),
-                           fresh(self.bias_initializer, initializers), self.kernel_regularizer,
-                           self.bias_regularizer, self.kernel_constraint, self.bias_constraint, name=name,
+    def _projection(self, in_shape, out_shape, name, activation=None):
+        options = {option: getattr(self, option) for option in _WEIGHTS.names()}
+        for option in ("kernel_initializer", "bias_initializer"):  # each projection gets its own, as in Keras
+            options[option] = initializers.get(initializers.serialize(options[option]))
+        return _Projection(in_shape, out_shape, self.use_bias, options, activation, name=name,
                            dtype=self.dtype_policy)
 
     def build(self, query_shape, value_shape=None, key_shape=None):
@@ -165,10 +167,14 @@ class MultiHeadAttention(Layer):
         out = self._output_shape or (query_shape[-1],)
         self._query_dense = self._projection((query_shape[-1],), (self.num_heads, self.key_dim), "query")
         self._key_dense = self._projection((key_shape[-1],), (self.num_heads, self.key_dim), "key")
+        self._gate_dense = None
+        if self.use_gate:
+            self._gate_dense = self._projection((query_shape[-1],), (self.num_heads, value_dim), "gate", "sigmoid")
         self._value_dense = self._projection((value_shape[-1],), (self.num_heads, value_dim), "value")
         self._output_dense = self._projection((self.num_heads, value_dim), out, "attention_output")
-        for layer in (self._query_dense, self._key_dense, self._value_dense, self._output_dense):
-            layer.build()
+        for layer in (self._query_dense, self._key_dense, self._gate_dense, self._value_dense, self._output_dense):
+            if layer is not None:
+                layer.build()
 
     def _maybe_build(self, args, kwargs):
         if self.built:
@@ -196,7 +202,10 @@ class MultiHeadAttention(Layer):
             outputs, scores = self._explicit_attention(q, k, v, mask, dropout)
         else:
             outputs, scores = ops.dot_product_attention(q, k, v, mask=mask, scale=self.key_dim ** -0.5), None
-        outputs = self._output_dense(layout.unflatten(outputs))
+        outputs = layout.unflatten(outputs)
+        if self._gate_dense is not None:
+            outputs = ops.multiply(outputs, self._gate_dense(query))
+        outputs = self._output_dense(outputs)
         return (outputs, layout.scores(scores)) if return_attention_scores else outputs
 
     def _attention_mask(self, layout, query_mask, value_mask, key_mask, attention_mask, use_causal_mask):
@@ -214,6 +223,9 @@ class MultiHeadAttention(Layer):
                               "`attention_mask`.")
         if use_causal_mask:
             parts.append(np.tril(np.ones((layout.queries, layout.keys), bool)))
+        if self.sliding_window is not None:
+            offsets = np.arange(layout.queries)[:, None] - np.arange(layout.keys)[None, :]
+            parts.append(np.abs(offsets) < self.sliding_window)
         if attention_mask is not None:
             attention_mask = ops.cast(attention_mask, "bool")
             parts.append(attention_mask if len(layout.query_shape) == 4 else layout.flatten_mask(attention_mask))
@@ -257,16 +269,13 @@ class MultiHeadAttention(Layer):
             "value_dim": self.value_dim,
             "dropout": self.dropout,
             "use_bias": self.use_bias,
+            "use_gate": self.use_gate,
             "output_shape": self._output_shape,
             "attention_axes": self.attention_axes,
+            "sliding_window": self.sliding_window,
             "flash_attention": self.flash_attention,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            **_WEIGHTS.config(self),
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
             "seed": self.seed,
         })
         return config

@@ -1,17 +1,20 @@
 """What every convolution layer shares, and the plain convolution (Conv1D/2D/3D) built on it.
 
 ``BaseConvolution`` holds the window geometry (kernel size, strides, padding, dilation, data format), the
-bias and the activation, and the bookkeeping of weights (initializer, regularizer and constraint per
-weight role). Each family says only how it convolves (``_convolve``) and which weights it creates; the
+bias and the activation. Each family declares its weight roles (``weight_options``, whose initializer,
+regularizer and constraint arguments it stores), says how it convolves (``_convolve``) and which weights it
+creates; the
 output shape comes from running ``_convolve`` on symbolic tensors, so it always agrees with ``call``.
 """
 
 from __future__ import annotations
 
-from lamina import activations, config, constraints, initializers, ops, regularizers
+from lamina import activations, config, ops, regularizers
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
+from lamina.layers.lora import LoRA, lora_weight
+from lamina.layers.weight_options import WeightOptions
 
 
 def standardize_tuple(value, n: int, name: str, layer: str, allow_zero: bool = False) -> tuple:
@@ -44,10 +47,10 @@ class BaseConvolution(Layer):
 
     rank: int = 0
     paddings = ("valid", "same")
+    weight_options = WeightOptions("kernel", "bias")  # the family's weight roles
 
     def __init__(self, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
-                 activation=None, use_bias=True, bias_initializer="zeros", bias_regularizer=None,
-                 bias_constraint=None, activity_regularizer=None, **kwargs):
+                 activation=None, use_bias=True, activity_regularizer=None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         layer = type(self).__name__
         self.kernel_size = standardize_tuple(kernel_size, self.rank, "kernel_size", layer)
@@ -67,28 +70,11 @@ class BaseConvolution(Layer):
         self.data_format = config.standardize_data_format(data_format)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        self._set_weight_options("bias", bias_initializer, bias_regularizer, bias_constraint)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     # -- weights -----------------------------------------------------------------------------------
-    def _set_weight_options(self, role: str, initializer, regularizer, constraint) -> None:
-        """Store ``<role>_initializer``, ``<role>_regularizer`` and ``<role>_constraint``."""
-        setattr(self, f"{role}_initializer", initializers.get(initializer))
-        setattr(self, f"{role}_regularizer", regularizers.get(regularizer))
-        setattr(self, f"{role}_constraint", constraints.get(constraint))
-
     def _add_role_weight(self, role: str, shape, name: str):
-        return self.add_weight(shape=shape, initializer=getattr(self, f"{role}_initializer"),
-                               regularizer=getattr(self, f"{role}_regularizer"),
-                               constraint=getattr(self, f"{role}_constraint"), name=name)
-
-    def _role_config(self, *roles: str) -> dict:
-        entries = {}
-        for kind, module in (("initializer", initializers), ("regularizer", regularizers),
-                             ("constraint", constraints)):
-            for role in roles:
-                entries[f"{role}_{kind}"] = module.serialize(getattr(self, f"{role}_{kind}"))
-        return entries
+        return self.weight_options.add(self, role, shape, name)
 
     def _build_bias(self, size: int) -> None:
         self.bias = self._add_role_weight("bias", (size,), "bias") if self.use_bias else None
@@ -161,12 +147,13 @@ class BaseConvolution(Layer):
             "dilation_rate": self.dilation_rate,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
+            **self.weight_options.config(self),
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
         })
         return config
 
 
-class BaseConv(BaseConvolution):
+class BaseConv(LoRA, BaseConvolution):
     """A convolution with ``filters`` output channels, optionally grouped (``groups`` independent convolutions
     over as many slices of the input channels).
 
@@ -185,6 +172,8 @@ class BaseConv(BaseConvolution):
         use_bias: whether to add a bias of shape ``(filters,)``.
         kernel_initializer, bias_initializer, kernel_regularizer, bias_regularizer, activity_regularizer,
         kernel_constraint, bias_constraint: as for Dense.
+        lora_rank, lora_alpha: as for Dense (the factors are ``kernel.shape[:-1] + (rank,)`` and
+            ``(rank, filters)``).
 
     Weights: ``kernel`` of shape ``kernel_size + (input_channels // groups, filters)``, then ``bias``.
     """
@@ -192,9 +181,10 @@ class BaseConv(BaseConvolution):
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
                  groups=1, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                 lora_rank: int | None = None, lora_alpha: float | None = None, **kwargs):
         super().__init__(kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
-                         bias_initializer, bias_regularizer, bias_constraint, activity_regularizer, **kwargs)
+                         activity_regularizer, **kwargs)
         layer = type(self).__name__
         self.filters = check_positive_int(filters, "filters", layer)
         self.groups = check_positive_int(groups, "groups", layer)
@@ -203,7 +193,8 @@ class BaseConv(BaseConvolution):
                 f"Invalid value for argument `groups` of {layer}. Expected a divisor of filters={filters}. "
                 f"Received: groups={groups}"
             )
-        self._set_weight_options("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        self.weight_options.store(self, locals())
+        self._init_lora(lora_rank, lora_alpha)
 
     def _kernel_shapes(self, channels):
         if channels % self.groups:
@@ -215,8 +206,11 @@ class BaseConv(BaseConvolution):
 
     def build(self, input_shape):
         (kernel_shape,) = self._kernel_shapes(self._check_build_shape(input_shape))
-        self.kernel = self._add_role_weight("kernel", kernel_shape, "kernel")
+        self._kernel = self._add_role_weight("kernel", kernel_shape, "kernel")
         self._build_bias(self.filters)
+        self._build_lora()
+
+    kernel = lora_weight("kernel")
 
     def _convolve(self, inputs, kernel):
         return ops.conv(inputs, kernel, strides=self.strides, padding=self.padding, data_format=self.data_format,
@@ -227,5 +221,5 @@ class BaseConv(BaseConvolution):
 
     def get_config(self) -> dict:
         config = super().get_config()
-        config.update({"filters": self.filters, "groups": self.groups, **self._role_config("kernel", "bias")})
+        config.update({"filters": self.filters, "groups": self.groups, **self._lora_config()})
         return config

@@ -32,7 +32,7 @@ class BaseConvTranspose(BaseConvolution):
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
-                         bias_initializer, bias_regularizer, bias_constraint, activity_regularizer, **kwargs)
+                         activity_regularizer, **kwargs)
         layer = type(self).__name__
         self.filters = check_positive_int(filters, "filters", layer)
         self.output_padding = None
@@ -44,7 +44,7 @@ class BaseConvTranspose(BaseConvolution):
                     f"Invalid value for argument `output_padding` of {layer}. Expected values smaller than the "
                     f"strides {self.strides}. Received: output_padding={output_padding!r}"
                 )
-        self._set_weight_options("kernel", kernel_initializer, kernel_regularizer, kernel_constraint)
+        self.weight_options.store(self, locals())
 
     def _kernel_shapes(self, channels):
         return (self.kernel_size + (self.filters, channels),)
@@ -64,6 +64,5 @@ class BaseConvTranspose(BaseConvolution):
 
     def get_config(self) -> dict:
         config = super().get_config()
-        config.update({"filters": self.filters, "output_padding": self.output_padding,
-                       **self._role_config("kernel", "bias")})
+        config.update({"filters": self.filters, "output_padding": self.output_padding})
         return config

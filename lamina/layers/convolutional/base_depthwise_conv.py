@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lamina import ops
 from lamina.layers.convolutional.base_conv import BaseConvolution, check_positive_int
+from lamina.layers.weight_options import WeightOptions
 
 
 class BaseDepthwiseConv(BaseConvolution):
@@ -24,14 +25,16 @@ class BaseDepthwiseConv(BaseConvolution):
     ``bias`` of shape ``(input_channels * depth_multiplier,)``.
     """
 
+    weight_options = WeightOptions("depthwise", "bias")
+
     def __init__(self, kernel_size, strides=1, padding="valid", depth_multiplier=1, data_format=None,
                  dilation_rate=1, activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
                  bias_initializer="zeros", depthwise_regularizer=None, bias_regularizer=None,
                  activity_regularizer=None, depthwise_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
-                         bias_initializer, bias_regularizer, bias_constraint, activity_regularizer, **kwargs)
+                         activity_regularizer, **kwargs)
         self.depth_multiplier = check_positive_int(depth_multiplier, "depth_multiplier", type(self).__name__)
-        self._set_weight_options("depthwise", depthwise_initializer, depthwise_regularizer, depthwise_constraint)
+        self.weight_options.store(self, locals())
 
     def _kernel_shapes(self, channels):
         return (self.kernel_size + (channels, self.depth_multiplier),)
@@ -51,7 +54,7 @@ class BaseDepthwiseConv(BaseConvolution):
 
     def get_config(self) -> dict:
         config = super().get_config()
-        config.update({"depth_multiplier": self.depth_multiplier, **self._role_config("depthwise", "bias")})
+        config["depth_multiplier"] = self.depth_multiplier
         return config
 
 
@@ -70,18 +73,19 @@ class BaseSeparableConv(BaseConvolution):
     ``(1,) * rank + (input_channels * depth_multiplier, filters)``, then ``bias`` ``(filters,)``.
     """
 
+    weight_options = WeightOptions("depthwise", "pointwise", "bias")
+
     def __init__(self, filters, kernel_size, strides=1, padding="valid", data_format=None, dilation_rate=1,
                  depth_multiplier=1, activation=None, use_bias=True, depthwise_initializer="glorot_uniform",
                  pointwise_initializer="glorot_uniform", bias_initializer="zeros", depthwise_regularizer=None,
                  pointwise_regularizer=None, bias_regularizer=None, activity_regularizer=None,
                  depthwise_constraint=None, pointwise_constraint=None, bias_constraint=None, **kwargs):
         super().__init__(kernel_size, strides, padding, data_format, dilation_rate, activation, use_bias,
-                         bias_initializer, bias_regularizer, bias_constraint, activity_regularizer, **kwargs)
+                         activity_regularizer, **kwargs)
         layer = type(self).__name__
         self.filters = check_positive_int(filters, "filters", layer)
         self.depth_multiplier = check_positive_int(depth_multiplier, "depth_multiplier", layer)
-        self._set_weight_options("depthwise", depthwise_initializer, depthwise_regularizer, depthwise_constraint)
-        self._set_weight_options("pointwise", pointwise_initializer, pointwise_regularizer, pointwise_constraint)
+        self.weight_options.store(self, locals())
 
     def _kernel_shapes(self, channels):
         return (self.kernel_size + (channels, self.depth_multiplier),
@@ -103,6 +107,5 @@ class BaseSeparableConv(BaseConvolution):
 
     def get_config(self) -> dict:
         config = super().get_config()
-        config.update({"filters": self.filters, "depth_multiplier": self.depth_multiplier,
-                       **self._role_config("depthwise", "pointwise", "bias")})
+        config.update({"filters": self.filters, "depth_multiplier": self.depth_multiplier})
         return config

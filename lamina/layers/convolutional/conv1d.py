@@ -15,7 +15,7 @@ class Conv1D(BaseConv):
 
     Example:
         >>> layer = Conv1D(32, 10, activation="relu")
-        >>> layer(np.ones((4, 400, 16), "float32")).shape
+        >>> tuple(layer(np.ones((4, 400, 16), "float32")).shape)
         (4, 391, 32)
     """
 

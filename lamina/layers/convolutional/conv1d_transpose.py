@@ -10,7 +10,7 @@ class Conv1DTranspose(BaseConvTranspose):
 
     Example:
         >>> layer = Conv1DTranspose(8, 2, strides=2, padding="same")
-        >>> layer(np.ones((4, 10, 3), "float32")).shape
+        >>> tuple(layer(np.ones((4, 10, 3), "float32")).shape)
         (4, 20, 8)
     """
 

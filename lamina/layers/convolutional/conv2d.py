@@ -10,7 +10,7 @@ class Conv2D(BaseConv):
 
     Example:
         >>> layer = Conv2D(32, (3, 3), activation="relu")
-        >>> layer(np.ones((4, 28, 28, 1), "float32")).shape
+        >>> tuple(layer(np.ones((4, 28, 28, 1), "float32")).shape)
         (4, 26, 26, 32)
     """
 

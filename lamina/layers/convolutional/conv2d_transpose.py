@@ -10,7 +10,7 @@ class Conv2DTranspose(BaseConvTranspose):
 
     Example:
         >>> layer = Conv2DTranspose(8, 2, strides=2, padding="same")
-        >>> layer(np.ones((4, 7, 7, 3), "float32")).shape
+        >>> tuple(layer(np.ones((4, 7, 7, 3), "float32")).shape)
         (4, 14, 14, 8)
     """
 

@@ -11,7 +11,7 @@ class Conv3D(BaseConv):
 
     Example:
         >>> layer = Conv3D(8, 3)
-        >>> layer(np.ones((2, 6, 6, 6, 1), "float32")).shape
+        >>> tuple(layer(np.ones((2, 6, 6, 6, 1), "float32")).shape)
         (2, 4, 4, 4, 8)
     """
 

@@ -10,7 +10,7 @@ class Conv3DTranspose(BaseConvTranspose):
 
     Example:
         >>> layer = Conv3DTranspose(8, 2, strides=2, padding="same")
-        >>> layer(np.ones((2, 3, 3, 3, 3), "float32")).shape
+        >>> tuple(layer(np.ones((2, 3, 3, 3, 3), "float32")).shape)
         (2, 6, 6, 6, 8)
     """
 

@@ -11,7 +11,7 @@ class DepthwiseConv1D(BaseDepthwiseConv):
 
     Example:
         >>> layer = DepthwiseConv1D(3, depth_multiplier=2)
-        >>> layer(np.ones((4, 10, 3), "float32")).shape
+        >>> tuple(layer(np.ones((4, 10, 3), "float32")).shape)
         (4, 8, 6)
     """
 

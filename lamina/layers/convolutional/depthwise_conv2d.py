@@ -11,7 +11,7 @@ class DepthwiseConv2D(BaseDepthwiseConv):
 
     Example:
         >>> layer = DepthwiseConv2D(3, depth_multiplier=2)
-        >>> layer(np.ones((4, 7, 7, 3), "float32")).shape
+        >>> tuple(layer(np.ones((4, 7, 7, 3), "float32")).shape)
         (4, 5, 5, 6)
     """
 

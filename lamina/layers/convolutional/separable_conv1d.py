@@ -11,7 +11,7 @@ class SeparableConv1D(BaseSeparableConv):
 
     Example:
         >>> layer = SeparableConv1D(8, 3)
-        >>> layer(np.ones((4, 10, 3), "float32")).shape
+        >>> tuple(layer(np.ones((4, 10, 3), "float32")).shape)
         (4, 8, 8)
     """
 

@@ -11,7 +11,7 @@ class SeparableConv2D(BaseSeparableConv):
 
     Example:
         >>> layer = SeparableConv2D(8, 3)
-        >>> layer(np.ones((4, 7, 7, 3), "float32")).shape
+        >>> tuple(layer(np.ones((4, 7, 7, 3), "float32")).shape)
         (4, 5, 5, 8)
     """
 

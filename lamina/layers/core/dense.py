@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from lamina import activations, constraints, initializers, ops, regularizers
+from lamina import activations, ops, regularizers
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
+from lamina.layers.lora import LoRA, lora_weight
+from lamina.layers.weight_options import WeightOptions
+
+_WEIGHTS = WeightOptions("kernel", "bias")
 
 
-class Dense(Layer):
+class Dense(LoRA, Layer):
     """A fully connected layer applied on the last axis of its input.
 
     Args:
@@ -17,18 +21,21 @@ class Dense(Layer):
         kernel_initializer, bias_initializer: initializers of the kernel ``(input_dim, units)`` and bias.
         kernel_regularizer, bias_regularizer, activity_regularizer: regularizers.
         kernel_constraint, bias_constraint: constraints applied after optimizer updates.
+        lora_rank: if set, the layer starts with LoRA enabled at this rank (see ``enable_lora``).
+        lora_alpha: the LoRA update is scaled by ``lora_alpha / lora_rank`` (default ``lora_rank``).
 
     Input shape: ``(batch_size, ..., input_dim)``. Output shape: ``(batch_size, ..., units)``.
 
     Example:
         >>> layer = Dense(4, activation="relu")
-        >>> layer(np.ones((2, 3))).shape
+        >>> tuple(layer(np.ones((2, 3))).shape)
         (2, 4)
     """
 
     def __init__(self, units, activation=None, use_bias=True, kernel_initializer="glorot_uniform",
                  bias_initializer="zeros", kernel_regularizer=None, bias_regularizer=None,
-                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None, **kwargs):
+                 activity_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                 lora_rank: int | None = None, lora_alpha: float | None = None, **kwargs):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(
@@ -37,12 +44,8 @@ class Dense(Layer):
         self.units = units
         self.activation = activations.get(activation)
         self.use_bias = use_bias
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.bias_initializer = initializers.get(bias_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        _WEIGHTS.store(self, locals())
+        self._init_lora(lora_rank, lora_alpha)
         self.input_spec = InputSpec(min_ndim=2)
         self.supports_masking = True
 
@@ -53,15 +56,12 @@ class Dense(Layer):
                 f"The last dimension of the inputs to Dense layer '{self.name}' should be defined. Found None. "
                 f"Full input shape received: {tuple(input_shape)}"
             )
-        self.kernel = self.add_weight(shape=(input_dim, self.units), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-                                      name="kernel")
-        self.bias = None
-        if self.use_bias:
-            self.bias = self.add_weight(shape=(self.units,), initializer=self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                        name="bias")
+        self._kernel = _WEIGHTS.add(self, "kernel", (input_dim, self.units))
+        self.bias = _WEIGHTS.add(self, "bias", (self.units,)) if self.use_bias else None
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
+        self._build_lora()
+
+    kernel = lora_weight("kernel")
 
     def call(self, inputs):
         outputs = ops.matmul(inputs, self.kernel)
@@ -80,12 +80,8 @@ class Dense(Layer):
             "units": self.units,
             "activation": activations.serialize(self.activation),
             "use_bias": self.use_bias,
-            "kernel_initializer": initializers.serialize(self.kernel_initializer),
-            "bias_initializer": initializers.serialize(self.bias_initializer),
-            "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-            "bias_regularizer": regularizers.serialize(self.bias_regularizer),
+            **_WEIGHTS.config(self),
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "kernel_constraint": constraints.serialize(self.kernel_constraint),
-            "bias_constraint": constraints.serialize(self.bias_constraint),
+            **self._lora_config(),
         })
         return config

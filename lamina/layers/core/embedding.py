@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import warnings
 
-from lamina import constraints, initializers, ops, regularizers
+from lamina import ops, regularizers
 from lamina.layers.layer import Layer
+from lamina.layers.lora import LoRA, lora_weight
+from lamina.layers.weight_options import WeightOptions
 
 _INDEX_DTYPES = ("int32", "int64")
+_WEIGHTS = WeightOptions("embeddings")
 
 
 def _check_positive_int(value, name: str) -> None:
@@ -18,7 +21,7 @@ def _check_positive_int(value, name: str) -> None:
         )
 
 
-class Embedding(Layer):
+class Embedding(LoRA, Layer):
     """Turns non-negative integer indices into dense vectors: row ``i`` of ``embeddings`` for index ``i``.
 
     Args:
@@ -31,13 +34,18 @@ class Embedding(Layer):
         mask_zero: whether index 0 is padding; the output then carries the mask ``inputs != 0``, so
             ``input_dim`` should be the vocabulary size + 1.
         weights: an initial table of shape ``(input_dim, output_dim)`` (or a one-element list of it).
-        lora_rank, lora_alpha: accepted for Keras signature compatibility; LoRA is not supported.
+        lora_rank: if set, the layer starts with LoRA enabled at this rank: the table is frozen and
+            ``lora_embeddings_a @ lora_embeddings_b`` (see ``enable_lora``) is trained instead.
+        lora_alpha: the LoRA update is scaled by ``lora_alpha / lora_rank`` (default ``lora_rank``).
+
+    An index outside ``[0, input_dim)`` raises a ValueError naming the layer when the indices can be read
+    (eager calls, and every step on torch).
 
     Input shape: ``(batch_size, ...)`` integers. Output shape: ``(batch_size, ..., output_dim)``.
 
     Example:
         >>> layer = Embedding(10, 4, mask_zero=True)
-        >>> layer(np.array([[1, 2, 0]])).shape
+        >>> tuple(layer(np.array([[1, 2, 0]])).shape)
         (1, 3, 4)
     """
 
@@ -49,31 +57,45 @@ class Embedding(Layer):
         super().__init__(**kwargs)
         _check_positive_int(input_dim, "input_dim")
         _check_positive_int(output_dim, "output_dim")
-        if lora_rank is not None:
-            raise NotImplementedError(
-                f"Embedding does not support LoRA yet. Expected lora_rank=None. Received: lora_rank={lora_rank}"
-            )
         self.input_dim = input_dim
         self.output_dim = output_dim
-        self.embeddings_initializer = initializers.get(embeddings_initializer)
-        self.embeddings_regularizer = regularizers.get(embeddings_regularizer)
-        self.embeddings_constraint = constraints.get(embeddings_constraint)
+        _WEIGHTS.store(self, locals())
+        self._init_lora(lora_rank, lora_alpha)
         self.mask_zero = bool(mask_zero)
         self.supports_masking = self.mask_zero
         if weights is not None:
             self.build()
             self.set_weights(weights if isinstance(weights, (list, tuple)) and len(weights) == 1 else [weights])
 
+    lora_target = "embeddings"
+
     def build(self, input_shape=None):
-        self.embeddings = self.add_weight(shape=(self.input_dim, self.output_dim),
-                                          initializer=self.embeddings_initializer,
-                                          regularizer=self.embeddings_regularizer,
-                                          constraint=self.embeddings_constraint, name="embeddings")
+        self._embeddings = _WEIGHTS.add(self, "embeddings", (self.input_dim, self.output_dim))
+        self._build_lora()
+
+    embeddings = lora_weight("embeddings")
 
     def call(self, inputs):
         if ops.dtype(inputs) not in _INDEX_DTYPES:
             inputs = ops.cast(inputs, "int32")
-        return ops.cast(ops.take(self.embeddings, inputs, axis=0), self.compute_dtype)
+        self._check_indices(inputs)
+        if not self.lora_enabled:
+            return ops.cast(ops.take(self._embeddings, inputs, axis=0), self.compute_dtype)
+        # The low-rank update gathered row by row: (a[inputs] @ b) costs rank * output_dim per index.
+        rows = ops.matmul(ops.take(self.lora_embeddings_a, inputs, axis=0), self.lora_embeddings_b)
+        outputs = ops.add(ops.take(self._embeddings, inputs, axis=0), rows * (self.lora_alpha / self.lora_rank))
+        return ops.cast(outputs, self.compute_dtype)
+
+    def _check_indices(self, inputs) -> None:
+        """Refuse indices outside ``[0, input_dim)``, which engines would otherwise clamp silently (JAX) or
+        report in their own words; inside a compiled step the check is reported when the step returns."""
+        if 0 in tuple(ops.shape(inputs)):
+            return
+        low, high = ops.min(inputs), ops.max(inputs)
+        ops.core.assert_all(
+            ops.logical_and(low >= 0, high < self.input_dim),
+            f"Invalid index for Embedding layer '{self.name}': indices must be in [0, input_dim) with "
+            f"input_dim={self.input_dim}. Received index {{}}.", ops.where(low < 0, low, high))
 
     def compute_mask(self, inputs, mask=None):
         return ops.not_equal(inputs, 0) if self.mask_zero else None
@@ -86,10 +108,9 @@ class Embedding(Layer):
         config.update({
             "input_dim": self.input_dim,
             "output_dim": self.output_dim,
-            "embeddings_initializer": initializers.serialize(self.embeddings_initializer),
-            "embeddings_regularizer": regularizers.serialize(self.embeddings_regularizer),
+            **_WEIGHTS.config(self),
             "activity_regularizer": regularizers.serialize(self.activity_regularizer),
-            "embeddings_constraint": constraints.serialize(self.embeddings_constraint),
             "mask_zero": self.mask_zero,
+            **self._lora_config(),
         })
         return config

@@ -9,13 +9,14 @@ class Identity(Layer):
     """Returns its inputs unchanged, masks included; any structure of tensors is accepted.
 
     Example:
-        >>> Identity()(np.ones((2, 3))).shape
+        >>> tuple(Identity()(np.ones((2, 3))).shape)
         (2, 3)
     """
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.supports_masking = True
+        self._build_at_init()
 
     def call(self, inputs):
         return inputs

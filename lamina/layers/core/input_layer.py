@@ -6,6 +6,7 @@ from lamina import backend
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.layers.layer import Layer
 from lamina.ops.node import Node
+from lamina.utils.argument_validation import check_int_at_least, standardize_shape
 
 
 class InputLayer(Layer):
@@ -35,8 +36,10 @@ class InputLayer(Layer):
         elif batch_shape is None:
             if shape is None:
                 raise ValueError("You must pass a `shape` argument to an InputLayer (or `batch_shape`).")
-            shape = (shape,) if isinstance(shape, int) else tuple(shape)
-            batch_shape = (batch_size,) + shape
+            batch_size = check_int_at_least(batch_size, 1, "batch_size", "InputLayer", allow_none=True)
+            batch_shape = (batch_size,) + standardize_shape(shape, "shape", "InputLayer")
+        else:
+            batch_shape = standardize_shape(batch_shape, "batch_shape", "InputLayer")
         self._batch_shape = tuple(batch_shape)
         self._dtype = backend.standardize_dtype(dtype) if dtype is not None else backend.floatx()
         self.sparse = bool(sparse)

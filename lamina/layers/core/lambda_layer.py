@@ -3,7 +3,7 @@
 Configs name a named function (Keras' ``{"class_name": "function", ...}`` form); a Python lambda is
 saved as marshalled bytecode (base64), as Keras does. Loading that bytecode runs code from the config,
 so ``from_config`` refuses it unless the caller opts out of safe mode: ``safe_mode=False`` per call, or
-this module's ``safe_mode`` switch set to False for the whole process.
+``lamina.config.enable_unsafe_deserialization()`` for the whole process.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import inspect
 import marshal
 import types
 
+from lamina import config
 from lamina.layers.layer import Layer
 from lamina.layers.shapes import as_shape_structure, is_shape
 from lamina.saving import serialization
@@ -23,7 +24,8 @@ safe_mode = True  # process-wide default of ``Lambda.from_config(..., safe_mode=
 
 
 def _module_safe_mode() -> bool:
-    return safe_mode  # read through a function: ``from_config``'s own ``safe_mode`` argument shadows it
+    # Read through a function: ``from_config``'s own ``safe_mode`` argument shadows the name.
+    return safe_mode and not config.unsafe_deserialization_enabled()
 
 
 def _is_lambda(fn) -> bool:
@@ -62,7 +64,7 @@ def _load_lambda(config: dict, argument: str, unsafe: bool):
         raise ValueError(
             f"The `{argument}` of this Lambda layer is a Python lambda. Deserializing it is unsafe: it runs "
             "code stored in the config. If you trust the source of the config, pass `safe_mode=False` to "
-            "`from_config()`, or set `lamina.layers.core.lambda_layer.safe_mode = False`."
+            "`from_config()` or `load_model()`, or call `lamina.config.enable_unsafe_deserialization()`."
         )
     try:
         code = marshal.loads(base64.b64decode(config["code"]))
@@ -137,7 +139,8 @@ class Lambda(Layer):
 
     Example:
         >>> layer = Lambda(lambda x, k: x * k, arguments={"k": 2.0})
-        >>> layer(np.ones((1, 2)))   # [[2.0, 2.0]]
+        >>> ops.convert_to_numpy(layer(np.ones((1, 2)))).tolist()
+        [[2.0, 2.0]]
     """
 
     def __init__(self, function, output_shape=None, mask=None, arguments: dict | None = None, **kwargs):
@@ -145,7 +148,8 @@ class Lambda(Layer):
         if not callable(function):
             raise ValueError(f"Invalid value for argument `function` of Lambda. Expected a callable. "
                              f"Received: function={function!r}")
-        if output_shape is not None and not callable(output_shape) and not isinstance(output_shape, (tuple, list, dict)):
+        if output_shape is not None and not callable(output_shape) and not isinstance(output_shape,
+                                                                                      (tuple, list, dict)):
             raise ValueError(
                 "Invalid value for argument `output_shape` of Lambda. Expected a tuple, a structure of tuples "
                 f"or a callable. Received: output_shape={output_shape!r}"

@@ -31,6 +31,7 @@ class Masking(Layer):
             )
         self.mask_value = mask_value
         self.supports_masking = True
+        self._build_at_init()
 
     def _keep(self, inputs, keepdims: bool):
         return ops.any(ops.not_equal(inputs, self.mask_value), axis=-1, keepdims=keepdims)

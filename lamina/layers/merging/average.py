@@ -12,7 +12,7 @@ class Average(Merge):
     Inputs of different shapes broadcast as described in `Merge`; the output has the broadcast shape.
 
     Example:
-        >>> Average()([np.ones((2, 3)), np.zeros((2, 3))]).shape
+        >>> tuple(Average()([np.ones((2, 3)), np.zeros((2, 3))]).shape)
         (2, 3)
     """
 

@@ -23,8 +23,8 @@ class Merge(Layer):
 
     Elementwise merges broadcast as Keras does: the axes after the batch axis are aligned on the right (an
     input of lower rank gains axes of size 1 right after its batch axis) and a dimension of size 1
-    stretches to match the others. The output mask is the logical AND of the masks the inputs carry,
-    aligned the same way; inputs without a mask count as all-true.
+    stretches to match the others. The output mask, as Keras', is the logical OR of the inputs' masks
+    (a step is kept when any input keeps it), aligned the same way; it is None when an input has no mask.
 
     Subclasses set ``_pairwise`` (a binary op folded over the inputs) or define ``_merge_function`` (called
     on a list of inputs of equal rank). Merges that are not elementwise (Concatenate, Dot) set
@@ -111,16 +111,22 @@ class Merge(Layer):
         """The dtype of the merged tensor for inputs of ``dtypes``: what ``_merge_function``'s ops promote to."""
         return backend.result_type(*dtypes)
 
+    def _check_masks(self, inputs, mask) -> None:
+        if not isinstance(mask, (list, tuple)) or not isinstance(inputs, (list, tuple)) or len(mask) != len(inputs):
+            raise self._error(
+                f"`inputs` and `mask` should be lists of the same length. Received: mask={mask!r} for "
+                f"{len(inputs) if isinstance(inputs, (list, tuple)) else 'a single'} input(s)"
+            )
+
     def compute_mask(self, inputs, mask=None):
         if mask is None:
             return None
-        if not isinstance(mask, (list, tuple)) or len(mask) != len(inputs):
-            raise self._error(f"`mask` should be a list with one entry per input ({len(inputs)}). Received: {mask}")
-        masks = [m for m in mask if m is not None]
-        if not masks:
+        self._check_masks(inputs, mask)
+        if any(m is None for m in mask):  # an unmasked input is all-true, and so is anything OR'ed with it
             return None
+        masks = [ops.convert_to_tensor(m) for m in mask]
         rank = max(len(ops.shape(m)) for m in masks)
-        return functools.reduce(ops.logical_and, [_expand_to_rank(m, rank) for m in masks])
+        return functools.reduce(ops.logical_or, [_expand_to_rank(m, rank) for m in masks])
 
 
 def functional_form(cls: type):

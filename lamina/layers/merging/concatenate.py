@@ -13,10 +13,11 @@ class Concatenate(Merge):
         axis: the axis to concatenate along (counted with the batch axis; default -1, the last).
 
     The output mask, when any input carries one, is the concatenation of the input masks (an input without
-    a mask counts as all-true), each broadcast to its input's shape, reduced with AND over the last axis.
+    a mask counts as all-true), each broadcast to its input's shape, reduced with OR over the last axis, as
+    Keras does.
 
     Example:
-        >>> Concatenate(axis=1)([np.zeros((2, 2, 5)), np.zeros((2, 1, 5))]).shape
+        >>> tuple(Concatenate(axis=1)([np.zeros((2, 2, 5)), np.zeros((2, 1, 5))]).shape)
         (2, 3, 5)
     """
 
@@ -44,7 +45,7 @@ class Concatenate(Merge):
             raise self._error(f"axis={self.axis} is out of range for inputs of rank {rank}. Received shapes {shapes}")
         axis = self.axis % rank
         output = []
-        for index, dims in enumerate(zip(*shapes)):
+        for index, dims in enumerate(zip(*shapes, strict=True)):
             if index == axis:
                 output.append(None if None in dims else sum(dims))
                 continue
@@ -55,19 +56,21 @@ class Concatenate(Merge):
         return tuple(output)
 
     def compute_mask(self, inputs, mask=None):
-        if mask is None or all(m is None for m in mask):
+        if mask is None:
             return None
-        if len(mask) != len(inputs):
-            raise self._error(f"`mask` should be a list with one entry per input ({len(inputs)}). Received: {mask}")
+        self._check_masks(inputs, mask)
+        if all(m is None for m in mask):
+            return None
         full = []
-        for x, m in zip(inputs, mask):
+        for x, m in zip(inputs, mask, strict=True):
             ones = ops.ones_like(x, dtype="bool")
             if m is not None:
+                m = ops.convert_to_tensor(m)
                 while len(ops.shape(m)) < len(ops.shape(x)):
                     m = ops.expand_dims(m, -1)
                 ones = ops.logical_and(ones, m)
             full.append(ones)
-        return ops.all(ops.concatenate(full, axis=self.axis), axis=-1)
+        return ops.any(ops.concatenate(full, axis=self.axis), axis=-1)
 
     def get_config(self) -> dict:
         return {**super().get_config(), "axis": self.axis}

@@ -45,7 +45,7 @@ class Dot(Merge):
     batch and dot axes; ``(batch_size, 1)`` when nothing else remains.
 
     Example:
-        >>> Dot(axes=(1, 2))([np.ones((2, 5, 3)), np.ones((2, 4, 5))]).shape
+        >>> tuple(Dot(axes=(1, 2))([np.ones((2, 5, 3)), np.ones((2, 4, 5))]).shape)
         (2, 3, 4)
     """
 
@@ -71,7 +71,7 @@ class Dot(Merge):
         """The two dot axes as non-negative indices into the inputs of ``shapes``, checked."""
         pair = (self.axes, self.axes) if isinstance(self.axes, int) else self.axes
         axes = []
-        for axis, shape in zip(pair, shapes):
+        for axis, shape in zip(pair, shapes, strict=True):
             rank = len(shape)
             if rank < 2:
                 raise self._error(f"Dot needs inputs of rank >= 2 (a batch axis and more). Received shapes {shapes}")

@@ -12,7 +12,7 @@ class Maximum(Merge):
     Inputs of different shapes broadcast as described in `Merge`; the output has the broadcast shape.
 
     Example:
-        >>> Maximum()([np.ones((2, 3)), np.ones((2, 3))]).shape
+        >>> tuple(Maximum()([np.ones((2, 3)), np.ones((2, 3))]).shape)
         (2, 3)
     """
 

@@ -12,7 +12,7 @@ class Minimum(Merge):
     Inputs of different shapes broadcast as described in `Merge`; the output has the broadcast shape.
 
     Example:
-        >>> Minimum()([np.ones((2, 3)), np.ones((2, 3))]).shape
+        >>> tuple(Minimum()([np.ones((2, 3)), np.ones((2, 3))]).shape)
         (2, 3)
     """
 

@@ -12,7 +12,7 @@ class Subtract(Merge):
     Inputs of different shapes broadcast as described in `Merge`; the output has the broadcast shape.
 
     Example:
-        >>> Subtract()([np.ones((2, 3)), np.ones((2, 3))]).shape
+        >>> tuple(Subtract()([np.ones((2, 3)), np.ones((2, 3))]).shape)
         (2, 3)
     """
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from lamina import constraints, initializers, regularizers
 from lamina.layers.layer import Layer
+from lamina.layers.weight_options import WeightOptions
+
+_WEIGHTS = WeightOptions("beta", "gamma")
 
 
 def check_axis(axis, layer_name: str, allow_list: bool = True):
@@ -51,23 +53,16 @@ class AffineNormalization(Layer):
         super().__init__(**kwargs)
         self.center = bool(center)
         self.scale = bool(scale)
-        self.beta_initializer = initializers.get(beta_initializer)
-        self.gamma_initializer = initializers.get(gamma_initializer)
-        self.beta_regularizer = regularizers.get(beta_regularizer)
-        self.gamma_regularizer = regularizers.get(gamma_regularizer)
-        self.beta_constraint = constraints.get(beta_constraint)
-        self.gamma_constraint = constraints.get(gamma_constraint)
+        _WEIGHTS.store(self, locals())
         self.gamma = None
         self.beta = None
         self.supports_masking = True
 
     def _add_gamma(self, shape):
-        self.gamma = self.add_weight(shape=shape, initializer=self.gamma_initializer, name="gamma",
-                                     regularizer=self.gamma_regularizer, constraint=self.gamma_constraint)
+        self.gamma = _WEIGHTS.add(self, "gamma", shape)
 
     def _add_beta(self, shape):
-        self.beta = self.add_weight(shape=shape, initializer=self.beta_initializer, name="beta",
-                                    regularizer=self.beta_regularizer, constraint=self.beta_constraint)
+        self.beta = _WEIGHTS.add(self, "beta", shape)
 
     def compute_output_shape(self, input_shape):
         return tuple(input_shape)
@@ -77,11 +72,6 @@ class AffineNormalization(Layer):
         config.update({
             "center": self.center,
             "scale": self.scale,
-            "beta_initializer": initializers.serialize(self.beta_initializer),
-            "gamma_initializer": initializers.serialize(self.gamma_initializer),
-            "beta_regularizer": regularizers.serialize(self.beta_regularizer),
-            "gamma_regularizer": regularizers.serialize(self.gamma_regularizer),
-            "beta_constraint": constraints.serialize(self.beta_constraint),
-            "gamma_constraint": constraints.serialize(self.gamma_constraint),
+            **_WEIGHTS.config(self),
         })
         return config

@@ -37,7 +37,7 @@ class BatchNormalization(AffineNormalization):
 
     Example:
         >>> layer = BatchNormalization()
-        >>> layer(np.random.rand(8, 3), training=True).shape
+        >>> tuple(layer(np.random.rand(8, 3), training=True).shape)
         (8, 3)
     """
 

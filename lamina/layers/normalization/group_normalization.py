@@ -23,7 +23,7 @@ class GroupNormalization(AffineNormalization):
         center, scale, beta_*, gamma_*: the learned offset and scale (see ``AffineNormalization``).
 
     Example:
-        >>> GroupNormalization(groups=2)(np.random.rand(2, 5, 4)).shape
+        >>> tuple(GroupNormalization(groups=2)(np.random.rand(2, 5, 4)).shape)
         (2, 5, 4)
     """
 

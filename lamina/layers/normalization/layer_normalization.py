@@ -21,7 +21,7 @@ class LayerNormalization(AffineNormalization):
             ``beta``), as Keras' ``rms_scaling`` does.
 
     Example:
-        >>> LayerNormalization()(np.random.rand(2, 5)).shape
+        >>> tuple(LayerNormalization()(np.random.rand(2, 5)).shape)
         (2, 5)
     """
 

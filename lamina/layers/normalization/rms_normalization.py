@@ -16,7 +16,7 @@ class RMSNormalization(Layer):
 
     Example:
         >>> layer = RMSNormalization()
-        >>> layer.build((5, 20, 30, 10)); layer.scale.shape
+        >>> layer.build((5, 20, 30, 10)); tuple(layer.scale.shape)
         (10,)
     """
 

@@ -17,8 +17,8 @@ class SpectralNormalization(Layer):
     ``kernel / sigma``, ``sigma`` its largest singular value estimated by power iteration (Miyato et al.,
     2018). The power iteration's vector ``vector_u`` (shape ``(1, kernel.shape[-1])``) is a non-trainable
     weight carried from step to step; the weights are listed as Keras lists them: the kernel (tracked by the
-    wrapper too), ``vector_u``, then the wrapped layer's others. As in Keras, the normalized kernel is written into the kernel
-    variable; on the JAX engine (whose compiled step keeps only non-trainable updates) the step computes
+    wrapper too), ``vector_u``, then the wrapped layer's others. As in Keras, the normalized kernel is written
+    into the kernel variable; on the JAX engine (whose compiled step keeps only non-trainable updates) the step computes
     with the normalized kernel and trains the raw one.
 
     Args:
@@ -27,7 +27,7 @@ class SpectralNormalization(Layer):
 
     Example:
         >>> layer = SpectralNormalization(Dense(4))
-        >>> layer(np.random.rand(2, 3), training=True).shape
+        >>> tuple(layer(np.random.rand(2, 3), training=True).shape)
         (2, 4)
     """
 

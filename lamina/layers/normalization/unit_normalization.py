@@ -23,12 +23,11 @@ class UnitNormalization(Layer):
         super().__init__(**kwargs)
         self.axis = check_axis(axis, "UnitNormalization")
         self.supports_masking = True
-
-    def build(self, input_shape):
-        self._axes = resolve_axes(self.axis, input_shape, self, require_size=False)
+        self._build_at_init()
 
     def call(self, inputs):
-        square_sum = ops.sum(ops.square(inputs), axis=self._axes, keepdims=True)
+        axes = resolve_axes(self.axis, ops.shape(inputs), self, require_size=False)
+        square_sum = ops.sum(ops.square(inputs), axis=axes, keepdims=True)
         return inputs * ops.rsqrt(ops.maximum(square_sum, _FLOOR))
 
     def compute_output_shape(self, input_shape):

@@ -6,10 +6,11 @@ from lamina.layers.pooling.base_pooling import BasePooling
 
 
 class AveragePooling1D(BasePooling):
-    """Average pooling over one spatial dim: the mean of each window of ``pool_size`` steps; arguments as ``BasePooling``.
+    """Average pooling over one spatial dim: the mean of each window of ``pool_size`` steps; arguments as
+    ``BasePooling``.
 
     Example:
-        >>> AveragePooling1D(3)(np.ones((4, 10, 8), "float32")).shape
+        >>> tuple(AveragePooling1D(3)(np.ones((4, 10, 8), "float32")).shape)
         (4, 3, 8)
     """
 

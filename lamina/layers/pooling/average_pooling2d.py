@@ -9,7 +9,7 @@ class AveragePooling2D(BasePooling):
     """Average pooling over two spatial dims; arguments as ``BasePooling``.
 
     Example:
-        >>> AveragePooling2D((2, 2))(np.ones((4, 28, 28, 8), "float32")).shape
+        >>> tuple(AveragePooling2D((2, 2))(np.ones((4, 28, 28, 8), "float32")).shape)
         (4, 14, 14, 8)
     """
 

@@ -9,7 +9,7 @@ class AveragePooling3D(BasePooling):
     """Average pooling over three spatial dims; arguments as ``BasePooling``.
 
     Example:
-        >>> AveragePooling3D(2)(np.ones((2, 4, 4, 4, 8), "float32")).shape
+        >>> tuple(AveragePooling3D(2)(np.ones((2, 4, 4, 4, 8), "float32")).shape)
         (2, 2, 2, 2, 8)
     """
 

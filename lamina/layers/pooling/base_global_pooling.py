@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from lamina import config, ops
+from lamina import backend, config, ops
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 
@@ -28,6 +28,7 @@ class BaseGlobalPooling(Layer):
         self.input_spec = InputSpec(ndim=self.rank + 2)
         first = 1 if self.data_format == "channels_last" else 2
         self._axes = tuple(range(first, first + self.rank))
+        self._build_at_init()
 
     def call(self, inputs, mask=None):
         if mask is not None:
@@ -40,11 +41,14 @@ class BaseGlobalPooling(Layer):
         """Pooling over the steps the mask keeps (1D: ``mask`` is ``(batch, steps)``)."""
         keep = ops.expand_dims(mask, -1 if self.data_format == "channels_last" else 1)
         if self.pool_mode == "max":
-            # Masked steps take the smallest value of the batch: finite in every dtype, never above a kept one.
-            return ops.max(ops.where(keep, inputs, ops.min(inputs)), axis=self._axes, keepdims=self.keepdims)
-        weights = ops.cast(keep, ops.dtype(inputs))
-        total = ops.sum(ops.multiply(inputs, weights), axis=self._axes, keepdims=self.keepdims)
-        return ops.divide(total, ops.sum(weights, axis=self._axes, keepdims=self.keepdims))
+            # Masked steps never win: -inf for floats (a NaN or inf they hold stays out), the batch's least
+            # value for integers.
+            lowest = float("-inf") if backend.is_float_dtype(ops.dtype(inputs)) else ops.min(inputs)
+            return ops.max(ops.where(keep, inputs, lowest), axis=self._axes, keepdims=self.keepdims)
+        # `where`, not a product: padded steps may hold inf or NaN, which must not reach the sum.
+        total = ops.sum(ops.where(keep, inputs, 0), axis=self._axes, keepdims=self.keepdims)
+        count = ops.sum(ops.cast(keep, ops.dtype(inputs)), axis=self._axes, keepdims=self.keepdims)
+        return ops.divide(total, count)
 
     def compute_output_shape(self, input_shape):
         input_shape = tuple(input_shape)

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from lamina import config, ops
-from lamina.layers.convolutional.base_conv import standardize_tuple
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
+from lamina.utils.argument_validation import standardize_padding, standardize_tuple
 
 _POOLS = {"max": ops.max_pool, "average": ops.average_pool}
 
@@ -29,17 +29,16 @@ class BasePooling(Layer):
         layer = type(self).__name__
         self.pool_size = standardize_tuple(pool_size, self.rank, "pool_size", layer)
         self.strides = self.pool_size if strides is None else standardize_tuple(strides, self.rank, "strides", layer)
-        self.padding = str(padding).lower()
-        if self.padding not in ("valid", "same"):
-            raise ValueError(
-                f"Invalid value for argument `padding` of {layer}. Expected one of ('valid', 'same'). "
-                f"Received: padding={padding!r}"
-            )
+        self.padding = standardize_padding(padding, layer)
         self.data_format = config.standardize_data_format(data_format)
         self.input_spec = InputSpec(ndim=self.rank + 2)
         self._pool = _POOLS[self.pool_mode]
+        self._build_at_init()
 
     def call(self, inputs):
+        # Built at construction, so no `build` sees the input: a window larger than the input fails here
+        # (static shapes: free under jit), naming the layer, where engines would raise or return nothing.
+        self.compute_output_shape(ops.shape(inputs))
         return self._pool(inputs, self.pool_size, strides=self.strides, padding=self.padding,
                           data_format=self.data_format)
 
@@ -53,7 +52,7 @@ class BasePooling(Layer):
             )
         spatial = input_shape[1:-1] if self.data_format == "channels_last" else input_shape[2:]
         out = []
-        for size, window, stride in zip(spatial, self.pool_size, self.strides):
+        for size, window, stride in zip(spatial, self.pool_size, self.strides, strict=True):
             if size is None:
                 out.append(None)
                 continue
@@ -67,9 +66,6 @@ class BasePooling(Layer):
         if self.data_format == "channels_last":
             return (input_shape[0], *out, input_shape[-1])
         return (input_shape[0], input_shape[1], *out)
-
-    def build(self, input_shape):
-        self.compute_output_shape(input_shape)
 
     def get_config(self) -> dict:
         config = super().get_config()

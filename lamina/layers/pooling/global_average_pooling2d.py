@@ -9,7 +9,7 @@ class GlobalAveragePooling2D(BaseGlobalPooling):
     """The mean over the two spatial dims of each channel; arguments as ``BaseGlobalPooling``.
 
     Example:
-        >>> GlobalAveragePooling2D()(np.ones((4, 5, 5, 8), "float32")).shape
+        >>> tuple(GlobalAveragePooling2D()(np.ones((4, 5, 5, 8), "float32")).shape)
         (4, 8)
     """
 

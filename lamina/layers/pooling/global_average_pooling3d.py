@@ -9,7 +9,7 @@ class GlobalAveragePooling3D(BaseGlobalPooling):
     """The mean over the three spatial dims of each channel; arguments as ``BaseGlobalPooling``.
 
     Example:
-        >>> GlobalAveragePooling3D()(np.ones((2, 3, 3, 3, 8), "float32")).shape
+        >>> tuple(GlobalAveragePooling3D()(np.ones((2, 3, 3, 3, 8), "float32")).shape)
         (2, 8)
     """
 

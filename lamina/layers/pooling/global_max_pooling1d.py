@@ -6,10 +6,11 @@ from lamina.layers.pooling.base_global_pooling import BaseGlobalPooling
 
 
 class GlobalMaxPooling1D(BaseGlobalPooling):
-    """The maximum over the steps of each channel; masked steps (from a ``mask``) are left out. Arguments as ``BaseGlobalPooling``.
+    """The maximum over the steps of each channel; masked steps (from a ``mask``) are left out (Keras' layer
+    ignores masks), and the output has no mask. Arguments as ``BaseGlobalPooling``.
 
     Example:
-        >>> GlobalMaxPooling1D()(np.ones((4, 10, 8), "float32")).shape
+        >>> tuple(GlobalMaxPooling1D()(np.ones((4, 10, 8), "float32")).shape)
         (4, 8)
     """
 

@@ -9,7 +9,7 @@ class GlobalMaxPooling2D(BaseGlobalPooling):
     """The maximum over the two spatial dims of each channel; arguments as ``BaseGlobalPooling``.
 
     Example:
-        >>> GlobalMaxPooling2D()(np.ones((4, 5, 5, 8), "float32")).shape
+        >>> tuple(GlobalMaxPooling2D()(np.ones((4, 5, 5, 8), "float32")).shape)
         (4, 8)
     """
 

@@ -9,7 +9,7 @@ class GlobalMaxPooling3D(BaseGlobalPooling):
     """The maximum over the three spatial dims of each channel; arguments as ``BaseGlobalPooling``.
 
     Example:
-        >>> GlobalMaxPooling3D()(np.ones((2, 3, 3, 3, 8), "float32")).shape
+        >>> tuple(GlobalMaxPooling3D()(np.ones((2, 3, 3, 3, 8), "float32")).shape)
         (2, 8)
     """
 

@@ -6,10 +6,11 @@ from lamina.layers.pooling.base_pooling import BasePooling
 
 
 class MaxPooling1D(BasePooling):
-    """Max pooling over one spatial dim: the maximum of each window of ``pool_size`` steps; arguments as ``BasePooling``.
+    """Max pooling over one spatial dim: the maximum of each window of ``pool_size`` steps; arguments as
+    ``BasePooling``.
 
     Example:
-        >>> MaxPooling1D(3)(np.ones((4, 10, 8), "float32")).shape
+        >>> tuple(MaxPooling1D(3)(np.ones((4, 10, 8), "float32")).shape)
         (4, 3, 8)
     """
 

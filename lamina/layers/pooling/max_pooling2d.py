@@ -9,7 +9,7 @@ class MaxPooling2D(BasePooling):
     """Max pooling over two spatial dims; arguments as ``BasePooling``.
 
     Example:
-        >>> MaxPooling2D((2, 2))(np.ones((4, 28, 28, 8), "float32")).shape
+        >>> tuple(MaxPooling2D((2, 2))(np.ones((4, 28, 28, 8), "float32")).shape)
         (4, 14, 14, 8)
     """
 

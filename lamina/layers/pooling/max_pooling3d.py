@@ -9,7 +9,7 @@ class MaxPooling3D(BasePooling):
     """Max pooling over three spatial dims; arguments as ``BasePooling``.
 
     Example:
-        >>> MaxPooling3D(2)(np.ones((2, 4, 4, 4, 8), "float32")).shape
+        >>> tuple(MaxPooling3D(2)(np.ones((2, 4, 4, 4, 8), "float32")).shape)
         (2, 2, 2, 2, 8)
     """
 

@@ -9,12 +9,17 @@ configuration matches the kernel.
 
 from __future__ import annotations
 
-from lamina import activations, constraints, initializers, ops, regularizers
+from collections.abc import Mapping
+
+from lamina import activations, ops, regularizers
 from lamina.layers.layer import Layer
 from lamina.layers.recurrent.dropout_rnn_cell import DropoutRNNCell, check_dropout_rate
 from lamina.layers.recurrent.rnn import RNN
+from lamina.layers.weight_options import WeightOptions
 
 _BASE_CONFIG_KEYS = ("name", "trainable", "dtype")
+# kernel, recurrent_kernel (options named ``recurrent_*``) and bias of every built-in cell
+CELL_WEIGHTS = WeightOptions("kernel", "recurrent", "bias")
 
 
 def check_units(units, owner: str) -> int:
@@ -25,50 +30,31 @@ def check_units(units, owner: str) -> int:
     return units
 
 
-def check_implementation(implementation, owner: str) -> None:
-    """Keras' ``implementation`` (1 or 2) only chose how the matmuls were batched; both compute the same."""
-    if implementation not in (1, 2):
+def check_implementation(implementation, owner: str) -> int:
+    """Keras' ``implementation`` (0, 1 or 2) only chose how the matmuls were batched; all compute the same,
+    so it is accepted and kept (Keras does not serialize it)."""
+    if isinstance(implementation, bool) or implementation not in (0, 1, 2):
         raise ValueError(
-            f"Invalid value for argument `implementation` of {owner}. Expected 1 or 2. "
+            f"Invalid value for argument `implementation` of {owner}. Expected 0, 1 or 2. "
             f"Received: implementation={implementation!r}"
         )
+    return implementation
 
 
-def store_cell_options(cell, owner: str, *, kernel_initializer, recurrent_initializer, bias_initializer,
-                       kernel_regularizer, recurrent_regularizer, bias_regularizer, kernel_constraint,
-                       recurrent_constraint, bias_constraint, dropout, recurrent_dropout, seed) -> None:
-    """Set the options every recurrent cell takes for its three weights, its dropout rates and its seed."""
-    cell.kernel_initializer = initializers.get(kernel_initializer)
-    cell.recurrent_initializer = initializers.get(recurrent_initializer)
-    cell.bias_initializer = initializers.get(bias_initializer)
-    cell.kernel_regularizer = regularizers.get(kernel_regularizer)
-    cell.recurrent_regularizer = regularizers.get(recurrent_regularizer)
-    cell.bias_regularizer = regularizers.get(bias_regularizer)
-    cell.kernel_constraint = constraints.get(kernel_constraint)
-    cell.recurrent_constraint = constraints.get(recurrent_constraint)
-    cell.bias_constraint = constraints.get(bias_constraint)
-    cell.dropout = check_dropout_rate(dropout, "dropout", owner)
-    cell.recurrent_dropout = check_dropout_rate(recurrent_dropout, "recurrent_dropout", owner)
-    cell.seed = seed
-    cell._make_seed_generator(seed)
+def store_cell_options(cell, owner: str, arguments: Mapping) -> None:
+    """Set the options every recurrent cell takes, read from ``arguments`` (its constructor's ``locals()``):
+    those of its three weights (``CELL_WEIGHTS``), its dropout rates and its seed."""
+    CELL_WEIGHTS.store(cell, arguments, owner)
+    cell.dropout = check_dropout_rate(arguments["dropout"], "dropout", owner)
+    cell.recurrent_dropout = check_dropout_rate(arguments["recurrent_dropout"], "recurrent_dropout", owner)
+    cell.seed = arguments["seed"]
+    cell._make_seed_generator(cell.seed)
 
 
 def cell_options_config(cell) -> dict:
     """``store_cell_options``' options in Keras' config form."""
-    return {
-        "kernel_initializer": initializers.serialize(cell.kernel_initializer),
-        "recurrent_initializer": initializers.serialize(cell.recurrent_initializer),
-        "bias_initializer": initializers.serialize(cell.bias_initializer),
-        "kernel_regularizer": regularizers.serialize(cell.kernel_regularizer),
-        "recurrent_regularizer": regularizers.serialize(cell.recurrent_regularizer),
-        "bias_regularizer": regularizers.serialize(cell.bias_regularizer),
-        "kernel_constraint": constraints.serialize(cell.kernel_constraint),
-        "recurrent_constraint": constraints.serialize(cell.recurrent_constraint),
-        "bias_constraint": constraints.serialize(cell.bias_constraint),
-        "dropout": cell.dropout,
-        "recurrent_dropout": cell.recurrent_dropout,
-        "seed": cell.seed,
-    }
+    return {**CELL_WEIGHTS.config(cell), "dropout": cell.dropout, "recurrent_dropout": cell.recurrent_dropout,
+            "seed": cell.seed}
 
 
 class RecurrentCell(Layer, DropoutRNNCell):
@@ -80,17 +66,13 @@ class RecurrentCell(Layer, DropoutRNNCell):
                  recurrent_constraint=None, bias_constraint=None, dropout=0.0, recurrent_dropout=0.0,
                  seed=None, **kwargs):
         owner = type(self).__name__
-        check_implementation(kwargs.pop("implementation", 2), owner)
+        implementation = check_implementation(kwargs.pop("implementation", 2), owner)
         super().__init__(**kwargs)
+        self.implementation = implementation
         self.units = check_units(units, owner)
         self.activation = activations.get(activation)
         self.use_bias = bool(use_bias)
-        store_cell_options(self, owner, kernel_initializer=kernel_initializer,
-                           recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
-                           kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
-                           bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-                           recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
-                           dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed)
+        store_cell_options(self, owner, locals())
 
     @property
     def state_size(self):
@@ -108,17 +90,12 @@ class RecurrentCell(Layer, DropoutRNNCell):
                 f"The last dimension of the inputs to {type(self).__name__} '{self.name}' should be defined. "
                 f"Found None. Full input shape received: {tuple(input_shape)}"
             )
-        self.kernel = self.add_weight(shape=(input_dim, gates * self.units), initializer=self.kernel_initializer,
-                                      regularizer=self.kernel_regularizer, constraint=self.kernel_constraint,
-                                      name="kernel")
-        self.recurrent_kernel = self.add_weight(
-            shape=(self.units, gates * self.units), initializer=self.recurrent_initializer,
-            regularizer=self.recurrent_regularizer, constraint=self.recurrent_constraint, name="recurrent_kernel")
+        self.kernel = CELL_WEIGHTS.add(self, "kernel", (input_dim, gates * self.units))
+        self.recurrent_kernel = CELL_WEIGHTS.add(self, "recurrent", (self.units, gates * self.units),
+                                                 name="recurrent_kernel")
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_weight(shape=bias_shape, initializer=bias_initializer or self.bias_initializer,
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                        name="bias")
+            self.bias = CELL_WEIGHTS.add(self, "bias", bias_shape, initializer=bias_initializer)
 
     def _dropped(self, inputs, h, training):
         """``inputs`` and ``h`` with this call's dropout masks applied when training."""
@@ -159,7 +136,6 @@ class RecurrentLayer(RNN):
                 f"Invalid value for argument `use_cudnn` of {type(self).__name__}. Expected 'auto', True or "
                 f"False. Received: use_cudnn={use_cudnn!r}"
             )
-        kwargs.pop("implementation", None)
         super().__init__(cell, **kwargs)
         self.use_cudnn = use_cudnn
 
@@ -219,5 +195,5 @@ def cell_attribute(name: str):
 
 for _name in ("units", "activation", "use_bias", "kernel_initializer", "recurrent_initializer", "bias_initializer",
               "kernel_regularizer", "recurrent_regularizer", "bias_regularizer", "kernel_constraint",
-              "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed"):
+              "recurrent_constraint", "bias_constraint", "dropout", "recurrent_dropout", "seed", "implementation"):
     setattr(RecurrentLayer, _name, cell_attribute(_name))

@@ -54,7 +54,7 @@ class Bidirectional(Layer):
 
     Example:
         >>> layer = Bidirectional(LSTM(4, return_sequences=True))
-        >>> layer(np.ones((2, 5, 3))).shape
+        >>> tuple(layer(np.ones((2, 5, 3))).shape)
         (2, 5, 8)
     """
 

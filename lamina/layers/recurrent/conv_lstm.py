@@ -15,7 +15,12 @@ from lamina.backend.common.conv_utils import dilated_windows
 from lamina.layers.convolutional.base_conv import check_positive_int, standardize_tuple
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
-from lamina.layers.recurrent.base_rnn import cell_attribute, cell_options_config, store_cell_options
+from lamina.layers.recurrent.base_rnn import (
+    CELL_WEIGHTS,
+    cell_attribute,
+    cell_options_config,
+    store_cell_options,
+)
 from lamina.layers.recurrent.dropout_rnn_cell import DropoutRNNCell
 from lamina.layers.recurrent.rnn import RNN
 
@@ -67,12 +72,7 @@ class ConvLSTMCell(DropoutRNNCell, Layer):
         self.recurrent_activation = activations.get(recurrent_activation)
         self.use_bias = bool(use_bias)
         self.unit_forget_bias = bool(unit_forget_bias)
-        store_cell_options(self, layer, kernel_initializer=kernel_initializer,
-                           recurrent_initializer=recurrent_initializer, bias_initializer=bias_initializer,
-                           kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
-                           bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
-                           recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint,
-                           dropout=dropout, recurrent_dropout=recurrent_dropout, seed=seed)
+        store_cell_options(self, layer, locals())
         self._layer_name = layer
         self._channel_axis = -1 if self.data_format == "channels_last" else 1
         self.input_spec = InputSpec(ndim=rank + 2)
@@ -96,18 +96,12 @@ class ConvLSTMCell(DropoutRNNCell, Layer):
                 f"Received: the shape of one timestep={tuple(input_shape)}"
             )
         self.state_shape = self.compute_output_shape((None,) + tuple(input_shape[1:]))[1:]
-        self.kernel = self.add_weight(shape=self.kernel_size + (channels, 4 * self.filters),
-                                      initializer=self.kernel_initializer, regularizer=self.kernel_regularizer,
-                                      constraint=self.kernel_constraint, name="kernel")
-        self.recurrent_kernel = self.add_weight(shape=self.kernel_size + (self.filters, 4 * self.filters),
-                                                initializer=self.recurrent_initializer,
-                                                regularizer=self.recurrent_regularizer,
-                                                constraint=self.recurrent_constraint, name="recurrent_kernel")
+        self.kernel = CELL_WEIGHTS.add(self, "kernel", self.kernel_size + (channels, 4 * self.filters))
+        self.recurrent_kernel = CELL_WEIGHTS.add(self, "recurrent", self.kernel_size + (self.filters, 4 * self.filters),
+                                                 name="recurrent_kernel")
         self.bias = None
         if self.use_bias:
-            self.bias = self.add_weight(shape=(4 * self.filters,), initializer=self._bias_initializer(),
-                                        regularizer=self.bias_regularizer, constraint=self.bias_constraint,
-                                        name="bias")
+            self.bias = CELL_WEIGHTS.add(self, "bias", (4 * self.filters,), initializer=self._bias_initializer())
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis: channels})
 
     def _bias_initializer(self):

@@ -17,7 +17,7 @@ class ConvLSTM1D(ConvLSTM):
 
     Example:
         >>> layer = ConvLSTM1D(4, 3, data_format="channels_last")
-        >>> layer(np.ones((2, 5, 8, 3), "float32")).shape
+        >>> tuple(layer(np.ones((2, 5, 8, 3), "float32")).shape)
         (2, 6, 4)
     """
 

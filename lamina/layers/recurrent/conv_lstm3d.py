@@ -17,7 +17,7 @@ class ConvLSTM3D(ConvLSTM):
 
     Example:
         >>> layer = ConvLSTM3D(4, 3, data_format="channels_last")
-        >>> layer(np.ones((2, 5, 6, 6, 6, 3), "float32")).shape
+        >>> tuple(layer(np.ones((2, 5, 6, 6, 6, 3), "float32")).shape)
         (2, 4, 4, 4, 4)
     """
 

@@ -26,7 +26,7 @@ class GRUCell(RecurrentCell):
         inputs: ``(batch, features)``; states: ``[h]``; training: a bool.
 
     Example:
-        >>> RNN(GRUCell(4))(np.ones((2, 5, 3), "float32")).shape
+        >>> tuple(RNN(GRUCell(4))(np.ones((2, 5, 3), "float32")).shape)
         (2, 4)
     """
 
@@ -100,7 +100,7 @@ class GRU(RecurrentLayer):
     ``(batch, timesteps, units)`` with ``return_sequences``; with ``return_state`` followed by ``h``.
 
     Example:
-        >>> GRU(4, return_sequences=True)(np.ones((2, 5, 3), "float32")).shape
+        >>> tuple(GRU(4, return_sequences=True)(np.ones((2, 5, 3), "float32")).shape)
         (2, 5, 4)
     """
 

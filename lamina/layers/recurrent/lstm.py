@@ -28,7 +28,7 @@ class LSTMCell(RecurrentCell):
         inputs: ``(batch, features)``; states: ``[h, c]``, each ``(batch, units)``; training: a bool.
 
     Example:
-        >>> RNN(LSTMCell(4))(np.ones((2, 5, 3), "float32")).shape
+        >>> tuple(RNN(LSTMCell(4))(np.ones((2, 5, 3), "float32")).shape)
         (2, 4)
     """
 
@@ -102,7 +102,7 @@ class LSTM(RecurrentLayer):
 
     Example:
         >>> output, h, c = LSTM(4, return_state=True)(np.ones((2, 5, 3), "float32"))
-        >>> output.shape, c.shape
+        >>> tuple(output.shape), tuple(c.shape)
         ((2, 4), (2, 4))
     """
 

@@ -49,7 +49,7 @@ class RNN(Layer):
 
     Example:
         >>> layer = RNN(SimpleRNNCell(4), return_sequences=True)
-        >>> layer(np.ones((2, 5, 3), "float32")).shape
+        >>> tuple(layer(np.ones((2, 5, 3), "float32")).shape)
         (2, 5, 4)
     """
 

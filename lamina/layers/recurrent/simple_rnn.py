@@ -1,4 +1,5 @@
-"""SimpleRNN: the fully connected recurrent layer, ``h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)``."""
+"""SimpleRNN: the fully connected recurrent layer,
+``h_t = activation(x_t @ kernel + h_{t-1} @ recurrent_kernel + bias)``."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ class SimpleRNNCell(RecurrentCell):
 
     Example:
         >>> rnn = RNN(SimpleRNNCell(4))
-        >>> rnn(np.ones((2, 5, 3), "float32")).shape
+        >>> tuple(rnn(np.ones((2, 5, 3), "float32")).shape)
         (2, 4)
     """
 
@@ -57,7 +58,7 @@ class SimpleRNN(RecurrentLayer):
 
     Example:
         >>> layer = SimpleRNN(4, return_sequences=True)
-        >>> layer(np.ones((2, 5, 3), "float32")).shape
+        >>> tuple(layer(np.ones((2, 5, 3), "float32")).shape)
         (2, 5, 4)
     """
 
@@ -73,7 +74,8 @@ class SimpleRNN(RecurrentLayer):
             kernel_regularizer=kernel_regularizer, recurrent_regularizer=recurrent_regularizer,
             bias_regularizer=bias_regularizer, kernel_constraint=kernel_constraint,
             recurrent_constraint=recurrent_constraint, bias_constraint=bias_constraint, dropout=dropout,
-            recurrent_dropout=recurrent_dropout, seed=seed, dtype=kwargs.get("dtype"),
+            recurrent_dropout=recurrent_dropout, seed=seed, implementation=kwargs.pop("implementation", 2),
+            dtype=kwargs.get("dtype"),
             trainable=kwargs.get("trainable", True), name="simple_rnn_cell")
         super().__init__(cell, return_sequences=return_sequences, return_state=return_state,
                          go_backwards=go_backwards, stateful=stateful, unroll=unroll,

@@ -43,7 +43,7 @@ class StackedRNNCells(Layer):
 
     Example:
         >>> cells = [LSTMCell(8), LSTMCell(4)]
-        >>> RNN(StackedRNNCells(cells))(np.ones((2, 5, 3), "float32")).shape
+        >>> tuple(RNN(StackedRNNCells(cells))(np.ones((2, 5, 3), "float32")).shape)
         (2, 4)
     """
 

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from lamina import ops, tree
+from lamina.layers.core.wrapper import Wrapper
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.layers.shapes import map_shapes
-from lamina.saving import serialization
 
 
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     """Applies ``layer`` to every slice ``inputs[:, t]`` of a ``(batch, time, ...)`` input.
 
     The time axis is folded into the batch axis, ``layer`` runs once on ``(batch * time, ...)``, and the
@@ -27,22 +27,16 @@ class TimeDistributed(Layer):
 
     Example:
         >>> layer = TimeDistributed(Dense(8))
-        >>> layer(np.ones((2, 10, 4))).shape
+        >>> tuple(layer(np.ones((2, 10, 4))).shape)
         (2, 10, 8)
     """
 
     def __init__(self, layer: Layer, **kwargs):
-        super().__init__(**kwargs)
-        if not isinstance(layer, Layer):
-            raise ValueError(
-                "Invalid value for argument `layer` of TimeDistributed. Expected a `Layer` instance. "
-                f"Received: layer={layer!r}"
-            )
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.supports_masking = True
         self.input_spec = InputSpec(min_ndim=3)
 
-    def _inner_shape(self, input_shape) -> tuple:
+    def _wrapped_shape(self, input_shape) -> tuple:
         """The shape ``layer`` sees for one timestep: the input shape without its time axis."""
         if len(input_shape) < 3:
             raise ValueError(
@@ -50,10 +44,6 @@ class TimeDistributed(Layer):
                 f"3 dimensions. Received: input_shape={tuple(input_shape)}"
             )
         return (input_shape[0], *input_shape[2:])
-
-    def build(self, input_shape):
-        if not self.layer.built:
-            self.layer.build(self._inner_shape(input_shape))
 
     def call(self, inputs, training=None, mask=None):
         batch, steps = ops.shape(inputs)[:2]
@@ -71,17 +61,8 @@ class TimeDistributed(Layer):
         return tree.map_structure(lambda y: ops.reshape(y, (-1, steps, *ops.shape(y)[1:])), outputs)
 
     def compute_output_shape(self, input_shape):
-        inner = self.layer.compute_output_shape(self._inner_shape(input_shape))
+        inner = self.layer.compute_output_shape(self._wrapped_shape(input_shape))
         return map_shapes(lambda s: (s[0], input_shape[1], *s[1:]), inner)
-
-    def get_config(self) -> dict:
-        return {**super().get_config(), "layer": serialization.serialize(self.layer)}
-
-    @classmethod
-    def from_config(cls, config: dict):
-        config = dict(config)
-        config["layer"] = serialization.deserialize(config["layer"], kind="layer")
-        return super().from_config(config)
 
 
 def _fold(x):

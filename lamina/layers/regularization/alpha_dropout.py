@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lamina import ops, random
 from lamina.layers.regularization.dropout import Dropout
+from lamina.utils.argument_validation import check_rate
 
 # SELU's constants: dropped units are set to SELU's negative saturation value, -alpha * scale.
 _SELU_ALPHA = 1.6732632423543772848170429916717
@@ -27,22 +28,21 @@ class AlphaDropout(Dropout):
         training: whether to drop (True) or pass the inputs through (False).
 
     Example:
-        >>> AlphaDropout(0.1, seed=1)(np.random.normal(size=(4, 100)), training=True)   # mean ~0, std ~1
+        >>> y = AlphaDropout(0.1, seed=1)(np.random.normal(size=(4, 100)), training=True)   # mean ~0, std ~1
+        >>> tuple(ops.shape(y))
+        (4, 100)
     """
 
     def __init__(self, rate: float, noise_shape=None, seed: int | None = None, **kwargs):
+        check_rate(rate, "rate", "AlphaDropout", include_one=False)  # rate 1 leaves no unit to rescale
         super().__init__(rate, noise_shape=noise_shape, seed=seed, **kwargs)
-        if rate == 1:
-            raise ValueError(
-                f"Invalid value for argument `rate` of AlphaDropout. Expected a float in [0, 1). Received: rate={rate}"
-            )
 
     def call(self, inputs, training=False):
         if not (training and self.rate > 0):
             return inputs
         shape = ops.shape(inputs)
         noise_shape = shape if self.noise_shape is None else tuple(
-            dim if n is None else n for n, dim in zip(self.noise_shape, shape)
+            dim if n is None else n for n, dim in zip(self.noise_shape, shape, strict=False)
         )
         dtype = ops.dtype(inputs)
         kept = ops.cast(random.uniform(noise_shape, dtype=dtype, seed=self.seed_generator) >= self.rate, dtype)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-import numbers
 
 from lamina import ops, random
 from lamina.layers.layer import Layer
+from lamina.utils.argument_validation import check_rate
 
 
 class GaussianDropout(Layer):
@@ -23,20 +23,18 @@ class GaussianDropout(Layer):
         training: whether to apply the noise (True) or pass the inputs through (False).
 
     Example:
-        >>> GaussianDropout(0.2, seed=1)(np.ones((2, 3)), training=True)   # values around 1 +- 0.5
+        >>> y = GaussianDropout(0.2, seed=1)(np.ones((2, 3)), training=True)   # values around 1 +- 0.5
+        >>> tuple(ops.shape(y))
+        (2, 3)
     """
 
     def __init__(self, rate: float, seed: int | None = None, **kwargs):
         super().__init__(**kwargs)
-        if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate < 1:
-            raise ValueError(
-                "Invalid value for argument `rate` of GaussianDropout. Expected a float in [0, 1). "
-                f"Received: rate={rate}"
-            )
-        self.rate = rate
+        self.rate = check_rate(rate, "rate", "GaussianDropout", include_one=False)  # rate 1: infinite noise
         self.seed = seed
         self.seed_generator = random.SeedGenerator(seed)
         self.supports_masking = True
+        self._build_at_init()
 
     def call(self, inputs, training=False):
         if training and self.rate > 0:

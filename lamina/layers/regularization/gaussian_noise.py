@@ -21,7 +21,9 @@ class GaussianNoise(Layer):
         training: whether to add noise (True) or pass the inputs through (False).
 
     Example:
-        >>> GaussianNoise(0.1, seed=1)(np.zeros((2, 3)), training=True)   # values around 0 +- 0.1
+        >>> y = GaussianNoise(0.1, seed=1)(np.zeros((2, 3)), training=True)   # values around 0 +- 0.1
+        >>> tuple(ops.shape(y))
+        (2, 3)
     """
 
     def __init__(self, stddev: float, seed: int | None = None, **kwargs):
@@ -35,6 +37,7 @@ class GaussianNoise(Layer):
         self.seed = seed
         self.seed_generator = random.SeedGenerator(seed)
         self.supports_masking = True
+        self._build_at_init()
 
     def call(self, inputs, training=False):
         if training and self.stddev > 0:

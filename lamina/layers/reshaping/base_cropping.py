@@ -27,13 +27,13 @@ class BaseCropping(Layer):
 
     def call(self, inputs):
         index = [slice(None)] * (self.rank + 2)
-        for axis, (before, after) in zip(spatial_axes(self.rank, self.data_format), self._pairs):
+        for axis, (before, after) in zip(spatial_axes(self.rank, self.data_format), self._pairs, strict=True):
             index[axis] = slice(before, -after if after else None)
         return ops.get_item(inputs, tuple(index))
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)
-        for axis, (before, after) in zip(spatial_axes(self.rank, self.data_format), self._pairs):
+        for axis, (before, after) in zip(spatial_axes(self.rank, self.data_format), self._pairs, strict=True):
             if shape[axis] is None:
                 continue
             if before + after >= shape[axis]:

@@ -6,7 +6,8 @@ from lamina import config, ops
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
-from lamina.layers.reshaping.spatial_args import spatial_axes, spatial_ints
+from lamina.layers.reshaping.spatial_args import spatial_axes
+from lamina.utils.argument_validation import standardize_tuple
 
 
 class BaseUpSampling(Layer):
@@ -16,19 +17,19 @@ class BaseUpSampling(Layer):
 
     def __init__(self, size, data_format: str | None = None, **kwargs):
         super().__init__(**kwargs)
-        self.size = spatial_ints(size, self.rank, "size", type(self).__name__)
+        self.size = standardize_tuple(size, self.rank, "size", type(self).__name__)
         self.data_format = "channels_last" if self.rank == 1 else config.standardize_data_format(data_format)
         self.input_spec = InputSpec(ndim=self.rank + 2)
 
     def call(self, inputs):
-        for axis, factor in zip(spatial_axes(self.rank, self.data_format), self.size):
+        for axis, factor in zip(spatial_axes(self.rank, self.data_format), self.size, strict=True):
             if factor > 1:
                 inputs = ops.repeat(inputs, factor, axis=axis)
         return inputs
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)
-        for axis, factor in zip(spatial_axes(self.rank, self.data_format), self.size):
+        for axis, factor in zip(spatial_axes(self.rank, self.data_format), self.size, strict=True):
             if shape[axis] is not None:
                 shape[axis] *= factor
         return tuple(shape)

@@ -24,13 +24,13 @@ class BaseZeroPadding(Layer):
 
     def call(self, inputs):
         widths = [(0, 0)] * (self.rank + 2)
-        for axis, pair in zip(spatial_axes(self.rank, self.data_format), self._pairs):
+        for axis, pair in zip(spatial_axes(self.rank, self.data_format), self._pairs, strict=True):
             widths[axis] = pair
         return ops.pad(inputs, widths)
 
     def compute_output_shape(self, input_shape):
         shape = list(input_shape)
-        for axis, (before, after) in zip(spatial_axes(self.rank, self.data_format), self._pairs):
+        for axis, (before, after) in zip(spatial_axes(self.rank, self.data_format), self._pairs, strict=True):
             if shape[axis] is not None:
                 shape[axis] += before + after
         return tuple(shape)

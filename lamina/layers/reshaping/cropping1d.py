@@ -15,7 +15,7 @@ class Cropping1D(BaseCropping):
     Output shape: ``(batch_size, cropped_axis, features)``.
 
     Example:
-        >>> Cropping1D((1, 2))(np.zeros((2, 6, 3))).shape
+        >>> tuple(Cropping1D((1, 2))(np.zeros((2, 6, 3))).shape)
         (2, 3, 3)
     """
 

@@ -17,7 +17,7 @@ class Cropping2D(BaseCropping):
     Input shape: a 4D tensor laid out by ``data_format``. Output shape: the same, with the spatial axes cropped.
 
     Example:
-        >>> Cropping2D(((1, 0), (2, 2)))(np.zeros((2, 5, 6, 3))).shape
+        >>> tuple(Cropping2D(((1, 0), (2, 2)))(np.zeros((2, 5, 6, 3))).shape)
         (2, 4, 2, 3)
     """
 

@@ -17,7 +17,7 @@ class Cropping3D(BaseCropping):
     Input shape: a 5D tensor laid out by ``data_format``. Output shape: the same, with the spatial axes cropped.
 
     Example:
-        >>> Cropping3D(1)(np.zeros((2, 4, 4, 4, 3))).shape
+        >>> tuple(Cropping3D(1)(np.zeros((2, 4, 4, 4, 3))).shape)
         (2, 2, 2, 2, 3)
     """
 

@@ -22,7 +22,7 @@ class Flatten(Layer):
     a rank-1 input gives ``(batch_size, 1)``.
 
     Example:
-        >>> Flatten()(np.zeros((2, 3, 4))).shape
+        >>> tuple(Flatten()(np.zeros((2, 3, 4))).shape)
         (2, 12)
     """
 

@@ -19,7 +19,7 @@ class Permute(Layer):
     Output shape: ``(batch_size, d_dims[0], ..., d_dims[k-1])``.
 
     Example:
-        >>> Permute((2, 1))(np.zeros((2, 10, 64))).shape
+        >>> tuple(Permute((2, 1))(np.zeros((2, 10, 64))).shape)
         (2, 64, 10)
     """
 

@@ -6,28 +6,25 @@ from lamina import ops
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
+from lamina.utils.argument_validation import check_positive_int
 
 
 class RepeatVector(Layer):
     """Repeats each input vector ``n`` times, e.g. to feed an encoding to every step of a decoder.
 
     Args:
-        n: the number of repetitions.
+        n: the number of repetitions, a positive int.
 
     Input shape: ``(batch_size, features)``. Output shape: ``(batch_size, n, features)``.
 
     Example:
-        >>> RepeatVector(3)(np.zeros((2, 32))).shape
+        >>> tuple(RepeatVector(3)(np.zeros((2, 32))).shape)
         (2, 3, 32)
     """
 
     def __init__(self, n: int, **kwargs):
         super().__init__(**kwargs)
-        if not isinstance(n, int) or isinstance(n, bool):
-            raise TypeError(f"Invalid type for argument `n` of RepeatVector. Expected an integer. Received: n={n!r}")
-        if n < 0:
-            raise ValueError(f"Invalid value for argument `n` of RepeatVector. Expected n >= 0. Received: n={n}")
-        self.n = n
+        self.n = check_positive_int(n, "n", "RepeatVector")
         self.input_spec = InputSpec(ndim=2)
 
     def call(self, inputs):

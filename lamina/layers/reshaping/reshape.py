@@ -19,9 +19,9 @@ class Reshape(Layer):
     Input shape: ``(batch_size, ...)``. Output shape: ``(batch_size, *target_shape)``.
 
     Example:
-        >>> Reshape((3, 4))(np.zeros((2, 12))).shape
+        >>> tuple(Reshape((3, 4))(np.zeros((2, 12))).shape)
         (2, 3, 4)
-        >>> Reshape((-1, 2, 2))(np.zeros((2, 3, 4))).shape
+        >>> tuple(Reshape((-1, 2, 2))(np.zeros((2, 3, 4))).shape)
         (2, 3, 2, 2)
     """
 
@@ -36,6 +36,7 @@ class Reshape(Layer):
                 f"with at most one -1. Received: target_shape={target_shape}"
             )
         self.target_shape = target_shape
+        self._build_at_init()
 
     def _sample_shape(self, input_shape) -> tuple:
         """The output shape of one sample of ``input_shape`` (without batch), with -1 resolved when it can be."""

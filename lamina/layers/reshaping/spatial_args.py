@@ -3,20 +3,11 @@ of one int per spatial axis, or a tuple of (before, after) pairs, checked with e
 
 from __future__ import annotations
 
+from lamina.utils.argument_validation import standardize_tuple
+
 
 def _is_int(value, minimum: int) -> bool:
     return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
-
-
-def spatial_ints(value, rank: int, name: str, layer: str, minimum: int = 1) -> tuple:
-    """``value`` (an int, or one int per spatial axis) as a ``rank``-tuple of ints ``>= minimum``."""
-    values = (value,) * rank if isinstance(value, int) and not isinstance(value, bool) else value
-    if not (isinstance(values, (tuple, list)) and len(values) == rank and all(_is_int(v, minimum) for v in values)):
-        raise ValueError(
-            f"Invalid value for argument `{name}` of {layer}. Expected an int >= {minimum} or a tuple of {rank} "
-            f"such ints. Received: {name}={value!r}"
-        )
-    return tuple(values)
 
 
 def edge_pairs(value, rank: int, name: str, layer: str) -> tuple:
@@ -32,7 +23,7 @@ def edge_pairs(value, rank: int, name: str, layer: str) -> tuple:
             return tuple(tuple(pair) for pair in value)
     else:
         try:
-            return tuple((v, v) for v in spatial_ints(value, rank, name, layer, minimum=0))
+            return tuple((v, v) for v in standardize_tuple(value, rank, name, layer, allow_zero=True))
         except ValueError:
             pass
     forms = "an int or a pair (before, after)" if rank == 1 else (

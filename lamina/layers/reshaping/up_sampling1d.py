@@ -14,7 +14,8 @@ class UpSampling1D(BaseUpSampling):
     Input shape: ``(batch_size, steps, features)``. Output shape: ``(batch_size, steps * size, features)``.
 
     Example:
-        >>> UpSampling1D(2)(np.array([[[1.0], [2.0]]]))   # [[[1.], [1.], [2.], [2.]]]
+        >>> ops.convert_to_numpy(UpSampling1D(2)(np.array([[[1.0], [2.0]]]))).tolist()
+        [[[1.0], [1.0], [2.0], [2.0]]]
     """
 
     rank = 1

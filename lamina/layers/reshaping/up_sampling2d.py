@@ -26,7 +26,7 @@ class UpSampling2D(BaseUpSampling):
     ``rows * size[0]`` rows and ``cols * size[1]`` columns.
 
     Example:
-        >>> UpSampling2D((2, 3), interpolation="bilinear")(np.ones((1, 2, 2, 3))).shape
+        >>> tuple(UpSampling2D((2, 3), interpolation="bilinear")(np.ones((1, 2, 2, 3))).shape)
         (1, 4, 6, 3)
     """
 

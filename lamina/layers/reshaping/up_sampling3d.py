@@ -17,7 +17,7 @@ class UpSampling3D(BaseUpSampling):
     by its factor.
 
     Example:
-        >>> UpSampling3D((1, 2, 3))(np.ones((2, 2, 2, 2, 4))).shape
+        >>> tuple(UpSampling3D((1, 2, 3))(np.ones((2, 2, 2, 2, 4))).shape)
         (2, 2, 4, 6, 4)
     """
 

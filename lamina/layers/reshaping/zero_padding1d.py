@@ -16,7 +16,7 @@ class ZeroPadding1D(BaseZeroPadding):
     Input shape: a 3D tensor laid out by ``data_format``. Output shape: the same, with the spatial axes padded.
 
     Example:
-        >>> ZeroPadding1D((1, 2))(np.ones((2, 3, 4))).shape
+        >>> tuple(ZeroPadding1D((1, 2))(np.ones((2, 3, 4))).shape)
         (2, 6, 4)
     """
 

@@ -17,7 +17,7 @@ class ZeroPadding2D(BaseZeroPadding):
     Input shape: a 4D tensor laid out by ``data_format``. Output shape: the same, with the spatial axes padded.
 
     Example:
-        >>> ZeroPadding2D(((1, 0), (2, 2)))(np.ones((2, 3, 3, 4))).shape
+        >>> tuple(ZeroPadding2D(((1, 0), (2, 2)))(np.ones((2, 3, 3, 4))).shape)
         (2, 4, 7, 4)
     """
 

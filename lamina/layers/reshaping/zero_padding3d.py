@@ -17,7 +17,7 @@ class ZeroPadding3D(BaseZeroPadding):
     Input shape: a 5D tensor laid out by ``data_format``. Output shape: the same, with the spatial axes padded.
 
     Example:
-        >>> ZeroPadding3D(1)(np.ones((2, 2, 2, 2, 4))).shape
+        >>> tuple(ZeroPadding3D(1)(np.ones((2, 2, 2, 2, 4))).shape)
         (2, 4, 4, 4, 4)
     """
 
