@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lamina import config
 from lamina.backend.common.dtypes import standardize_dtype
+from lamina.saving import serialization
 
 _MIXED = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 _global_policy = None
@@ -37,7 +38,7 @@ class DTypePolicy:
         return {"name": self._name}
 
     @classmethod
-    def from_config(cls, config: dict) -> "DTypePolicy":
+    def from_config(cls, config: dict) -> DTypePolicy:
         return cls(**config)
 
     def __eq__(self, other):
@@ -69,3 +70,17 @@ def set_dtype_policy(policy) -> None:
 
 def dtype_policy() -> DTypePolicy:
     return _global_policy or DTypePolicy(config.floatx())
+
+
+FloatDTypePolicy = DTypePolicy  # Keras' older name for the same policy
+
+
+def serialize(policy: DTypePolicy) -> dict:
+    """The policy's Keras config: ``{"module", "class_name": "DTypePolicy", "config": {"name": ...}, ...}``."""
+    return serialization.serialize(policy)
+
+
+def deserialize(config, custom_objects=None) -> DTypePolicy:
+    """A policy from ``serialize``'s output (``"FloatDTypePolicy"`` configs included)."""
+    return serialization.deserialize(config, custom_objects, kind="dtype policy",
+                                     module_objects={"DTypePolicy": DTypePolicy, "FloatDTypePolicy": DTypePolicy})

@@ -7,6 +7,8 @@ model replays the plan on real (or new symbolic) tensors.
 
 from __future__ import annotations
 
+import warnings
+
 from lamina import tree
 from lamina.backend.common.masking import set_mask
 from lamina.backend.common.symbolic import SymbolicTensor
@@ -166,12 +168,9 @@ class Functional(Model):
 
     def _flatten_call_inputs(self, inputs) -> list:
         """Match user inputs to the model's Input tensors: by name for dicts, by position otherwise."""
-        if isinstance(inputs, dict) and not isinstance(self._inputs_struct, dict):
-            names = self.input_names
-            missing = [n for n in names if n not in inputs]
-            if missing:
-                raise ValueError(f"Model '{self.name}' expects inputs named {names}; missing {missing}.")
-            return [inputs[n] for n in names]
+        struct = self._inputs_struct
+        if isinstance(inputs, dict) and not (isinstance(struct, dict) and any(map(tree.is_nested, struct.values()))):
+            return self._inputs_by_name(inputs)
         flat = tree.flatten(inputs)
         if len(flat) != len(self.inputs):
             raise ValueError(
@@ -179,6 +178,22 @@ class Functional(Model):
                 f"tensors. Expected input shapes: {[t.shape for t in self.inputs]}"
             )
         return flat
+
+    def _inputs_by_name(self, inputs: dict) -> list:
+        """A dict of inputs in the order of the model's inputs: by key for a dict of ``Input``s, else by the
+        ``Input`` names. A missing key is an error; extra keys are ignored, with a warning for dict models
+        (Keras warns that the structures differ)."""
+        struct = self._inputs_struct
+        names = sorted(struct) if isinstance(struct, dict) else self.input_names
+        missing = [name for name in names if name not in inputs]
+        if missing:
+            raise ValueError(f"Model '{self.name}' is missing input(s) {missing}: it expects inputs named {names}. "
+                             f"Received: inputs with keys {sorted(inputs, key=str)}")
+        extra = sorted(set(inputs) - set(names), key=str)
+        if extra and isinstance(struct, dict):
+            warnings.warn(f"Model '{self.name}' ignores the input key(s) {extra}: it expects inputs named {names}.",
+                          stacklevel=4)
+        return [inputs[name] for name in names]
 
     def call(self, inputs, training=None, mask=None):
         flat = self._flatten_call_inputs(inputs)

@@ -121,6 +121,15 @@ class Sequential(Model):
         return self._graph.outputs if self._graph is not None else None
 
     @property
+    def input_names(self) -> list:
+        return self._graph.input_names if self._graph is not None else []
+
+    @property
+    def output_names(self) -> list:
+        """The last layer's name once built (compile's dicts may key the output by it, as in Keras)."""
+        return self._graph.output_names if self._graph is not None else []
+
+    @property
     def input(self):
         return self._require_graph("input").input
 

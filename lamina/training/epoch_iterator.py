@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import warnings
 
+from lamina import config
 from lamina.training.data_adapters import get_data_adapter
 
 
@@ -36,6 +37,10 @@ class EpochIterator:
                 f"Invalid value for argument `steps_per_epoch`. Expected an int >= 1 or None. "
                 f"Received: steps_per_epoch={steps_per_epoch!r}"
             )
+        cap = config.max_steps_per_epoch()  # a debugging cap (``config.set_max_steps_per_epoch``)
+        if cap and (steps_per_epoch is None or cap < steps_per_epoch):
+            warnings.warn(f"Limiting steps_per_epoch to {cap}", stacklevel=3)
+            steps_per_epoch = cap
         self.adapter = get_data_adapter(x, y, sample_weight, batch_size, shuffle, class_weight, output_names)
         self.steps_per_epoch = steps_per_epoch
         self.exhausted = False  # a one-shot source (generator, iterator) has run dry

@@ -7,12 +7,17 @@ device; values reach the host at epoch end, or when a callback reads the lazy ba
 
 from __future__ import annotations
 
-from lamina import backend, metrics as metrics_module, optimizers, tree
+import warnings
+
+from lamina import backend, config, optimizers, tree
+from lamina import metrics as metrics_module
 from lamina.callbacks import CallbackList
 from lamina.training.compile_utils import CompiledLoss, CompiledMetrics, match_outputs
 from lamina.training.data_adapters import train_validation_split
 from lamina.training.epoch_iterator import EpochIterator
 from lamina.training.logs import LazyLogs
+from lamina.training.output_layout import OutputLayout
+from lamina.utils.argument_validation import check_array_dtype, check_int_at_least
 
 _step = backend.engine.step
 _DEFAULT_BATCH_SIZE = 32
@@ -23,6 +28,19 @@ def _unpack(data):
     if isinstance(data, tuple) and 1 <= len(data) <= 3:
         return data + (None,) * (3 - len(data))
     return data, None, None
+
+
+def _unpack_validation(data):
+    """``(x, y, sample_weight)`` from fit's ``validation_data``: a tuple (or list) of 2 or 3 items, or a stream."""
+    if isinstance(data, list):
+        data = tuple(data)
+    if isinstance(data, tuple) and not 1 <= len(data) <= 3:
+        raise ValueError(
+            "Invalid value for argument `validation_data` of fit. Expected `(x_val, y_val)` or `(x_val, y_val, "
+            "val_sample_weight)`, or a generator, PyDataset or data loader yielding such batches. Received a tuple "
+            f"of {len(data)} items: {tuple(type(item).__name__ for item in data)}"
+        )
+    return _unpack(data)
 
 
 def _batch_size_of(x) -> int:
@@ -50,7 +68,7 @@ class Trainer:
     _compile_loss = None
     _compile_metrics = None
     _loss_tracker = None
-    _output_names = None
+    _layout = None
     _step_variables = None
 
     # -- compile ---------------------------------------------------------------------------------
@@ -66,7 +84,7 @@ class Trainer:
         self._compile_loss = CompiledLoss(loss, loss_weights) if loss is not None else None
         self._compile_metrics = CompiledMetrics(metrics, weighted_metrics, compiled_loss=self._compile_loss)
         self._loss_tracker = metrics_module.Mean(name="loss")
-        self._output_names = None
+        self._layout = None
         self.run_eagerly = run_eagerly
         self.steps_per_execution = steps_per_execution
         self.jit_compile = jit_compile is True
@@ -91,38 +109,36 @@ class Trainer:
         if not self.compiled:
             raise RuntimeError(f"You must call `compile()` before calling `{method}()`.")
 
-    def _resolve_output_names(self, y_pred):
-        """Names of the outputs, in the order predictions and targets are flattened."""
-        if self._output_names is not None:
-            return self._output_names
-        if isinstance(y_pred, dict):
-            names = sorted(y_pred)
-        else:
-            count = len(tree.flatten(y_pred))
-            names = list(getattr(self, "output_names", None) or [])
-            if len(names) != count or len(set(names)) != count:
-                names = ["output"] if count == 1 else [f"output_{i + 1}" for i in range(count)]
-        self._output_names = names
-        for compiled in (self._compile_loss, self._compile_metrics):
-            if compiled is not None:
-                compiled.output_names = names
-        return names
+    def _output_layout(self, y_pred):
+        """How the outputs are laid out and named (from the first batch's predictions), cached."""
+        if self._layout is None:
+            self._layout = OutputLayout(y_pred, getattr(self, "output_names", None))
+        return self._layout
+
+    def _matched(self, y, y_pred, sample_weight):
+        """Targets, predictions and sample weights per output; builds the compiled losses and metrics once."""
+        layout = self._output_layout(y_pred)
+        compiled_loss = self._compile_loss
+        if compiled_loss is not None and not compiled_loss.built:
+            y_list, pred_list, _ = match_outputs(layout, y, y_pred, None)
+            compiled_loss.build(layout, y_list, pred_list)
+        needed = compiled_loss.has_loss if compiled_loss is not None else None
+        matched = match_outputs(layout, y, y_pred, sample_weight, needed)
+        if y is not None and not self._compile_metrics.built:
+            self._compile_metrics.build(layout, matched[0], matched[1])
+        return matched
 
     def _build_compiled_state(self, x, y):
         """Create, before any compiled step traces, every Variable training needs: the model's (by one
         forward pass on a batch), and the compiled loss trackers and metrics (from the output structure)."""
-        if self._output_names is not None:
+        if self._layout is not None:
             return
         with _step.no_grad():
             y_pred = self(x)
-        names = self._resolve_output_names(y_pred)
-        y_list, pred_list, _ = match_outputs(y, y_pred, None, names)
-        if self._compile_loss is not None and not self._compile_loss.built:
-            self._compile_loss.build()
-        if y is not None and not self._compile_metrics.built:
-            self._compile_metrics.build(y_list, pred_list)
+        y_list, pred_list, _ = self._matched(y, y_pred, None)
+        if y is not None:
             with _step.no_grad():  # metrics that size their state from the first batch (AUC) build it now
-                self._compile_metrics.update_state(y_list, pred_list, [None] * len(names))
+                self._compile_metrics.update_state(y_list, pred_list, [None] * len(y_list))
             for metric in self._compile_metrics.metrics:
                 metric.reset_state()
 
@@ -131,9 +147,7 @@ class Trainer:
         """The total loss of a batch: the compiled losses plus the model's own (regularization) losses."""
         total = None
         if self._compile_loss is not None:
-            names = self._resolve_output_names(y_pred)
-            y_list, pred_list, weight_list = match_outputs(y, y_pred, sample_weight, names)
-            total = self._compile_loss(y_list, pred_list, weight_list)
+            total = self._compile_loss(*self._matched(y, y_pred, sample_weight))
         for extra in self.losses:
             total = extra if total is None else total + extra
         if total is None:
@@ -142,10 +156,8 @@ class Trainer:
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):
         """Update the compiled metrics with a batch and return the (lazy) logs."""
-        names = self._resolve_output_names(y_pred)
         if self._compile_metrics is not None and y is not None:
-            y_list, pred_list, weight_list = match_outputs(y, y_pred, sample_weight, names)
-            self._compile_metrics.update_state(y_list, pred_list, weight_list)
+            self._compile_metrics.update_state(*self._matched(y, y_pred, sample_weight))
         return self.get_metrics_result(lazy=True)
 
     def get_metrics_result(self, lazy=False):
@@ -189,6 +201,12 @@ class Trainer:
             steps_per_epoch=None, validation_steps=None, validation_batch_size=None, validation_freq=1):
         """Train for ``epochs`` epochs and return the ``History``."""
         self._assert_compiled("fit")
+        epochs = check_int_at_least(epochs, 0, "epochs", "fit")
+        initial_epoch = check_int_at_least(initial_epoch, 0, "initial_epoch", "fit")
+        batch_size = check_int_at_least(batch_size, 1, "batch_size", "fit", allow_none=True)
+        if config.max_epochs() and config.max_epochs() < epochs:  # a debugging cap (``config.set_max_epochs``)
+            warnings.warn(f"Limiting epochs to {config.max_epochs()}", stacklevel=2)
+            epochs = config.max_epochs()
         if validation_split and validation_data is None:
             (x, y, sample_weight), validation_data = train_validation_split((x, y, sample_weight), validation_split)
         iterator = EpochIterator(x, y, sample_weight, batch_size=self._batch_size(x, batch_size),
@@ -196,7 +214,7 @@ class Trainer:
                                  output_names=self._class_weight_names(class_weight))
         validation = None
         if validation_data is not None:
-            val_x, val_y, val_weight = _unpack(validation_data)
+            val_x, val_y, val_weight = _unpack_validation(validation_data)
             validation = EpochIterator(val_x, val_y, val_weight,
                                        batch_size=self._batch_size(val_x, validation_batch_size or batch_size),
                                        steps_per_epoch=validation_steps)
@@ -213,6 +231,8 @@ class Trainer:
                 for step, batch in iterator.enumerate_epoch():
                     callback_list.on_train_batch_begin(step)
                     logs = self.train_step(batch)
+                    if epoch == initial_epoch and step == 0:
+                        self._warn_if_nothing_to_train()
                     callback_list.on_train_batch_end(step, logs)
                     if self.stop_training:
                         break
@@ -230,6 +250,11 @@ class Trainer:
             self._step_variables = None
         callback_list.on_train_end(epoch_logs)
         return self.history
+
+    def _warn_if_nothing_to_train(self):
+        """Keras' warning for a model without trainable weights (after a step has built it): fit still runs."""
+        if not self.trainable_variables:
+            warnings.warn("The model does not have any trainable weights.", stacklevel=3)
 
     def _batch_size(self, x, batch_size):
         if batch_size is not None:
@@ -253,6 +278,7 @@ class Trainer:
                  callbacks=None, return_dict=False, **kwargs):
         """Loss and metrics on data: a scalar (loss only), a list in ``metrics_names`` order, or a dict."""
         self._assert_compiled("evaluate")
+        batch_size = check_int_at_least(batch_size, 1, "batch_size", "evaluate", allow_none=True)
         unknown = set(kwargs) - {"return_dict"}
         if unknown:
             raise TypeError(f"Invalid keyword arguments for evaluate(): {sorted(unknown)}")
@@ -285,8 +311,9 @@ class Trainer:
     # -- predict ---------------------------------------------------------------------------------
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Model outputs for ``x`` as NumPy arrays (same structure as the model's outputs)."""
-        batch_size = self._batch_size(x, batch_size)
+        batch_size = check_int_at_least(self._batch_size(x, batch_size), 1, "batch_size", "predict", allow_none=True)
         if callbacks is None and steps is None and batch_size and _is_small_array_input(x, batch_size):
+            _check_numeric(x)
             with _step.no_grad():
                 return tree.map_structure(backend.convert_to_numpy, self.predict_step((x,)))
         iterator = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps)
@@ -313,6 +340,7 @@ class Trainer:
         self.reset_metrics()
         batch = self._single_batch(x, y, sample_weight, class_weight)
         self.train_step(batch)
+        self._warn_if_nothing_to_train()
         return self._batch_result(return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
@@ -323,6 +351,7 @@ class Trainer:
         return self._batch_result(return_dict)
 
     def predict_on_batch(self, x):
+        _check_numeric(x)
         with _step.no_grad():
             return tree.map_structure(backend.convert_to_numpy, self.predict_step((x,)))
 
@@ -337,6 +366,12 @@ class Trainer:
             return logs
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
+
+
+def _check_numeric(x) -> None:
+    """Refuse string arrays in ``x`` by name (the batch paths check them in the data adapter)."""
+    for leaf in tree.flatten(x):
+        check_array_dtype(leaf, "x")
 
 
 def _is_dataset(x) -> bool:

@@ -1,6 +1,5 @@
 """compile / fit / evaluate / predict end to end: models learn, logs follow Keras, callbacks act."""
 
-import io
 import re
 
 import numpy as np
@@ -87,7 +86,8 @@ def test_two_input_two_output_model_with_loss_weights(engine, rng):
     score = layers.Dense(1, name="score")(hidden)
     label = layers.Dense(3, activation="softmax", name="label")(hidden)
     model = lamina.Model([a, b], [score, label])
-    model.compile(optimizer=lamina.optimizers.Adam(0.02), loss={"score": "mse", "label": "sparse_categorical_crossentropy"},
+    model.compile(optimizer=lamina.optimizers.Adam(0.02),
+                  loss={"score": "mse", "label": "sparse_categorical_crossentropy"},
                   loss_weights={"score": 0.5, "label": 2.0}, metrics={"label": ["accuracy"], "score": ["mae"]})
     xa = rng.standard_normal((96, 3)).astype("float32")
     xb = rng.standard_normal((96, 2)).astype("float32")

@@ -11,6 +11,7 @@ import threading
 
 _state = threading.local()
 _open_stateless_scopes = 0  # across threads: lets Variable.value skip the thread-local lookup when 0
+_open_autocast_scopes = 0  # the same for AutocastScope
 
 
 def _stack(name: str) -> list:
@@ -54,6 +55,34 @@ def get_stateless_scope() -> StatelessScope | None:
     if not _open_stateless_scopes:
         return None
     stack = getattr(_state, "stateless", None)
+    return stack[-1] if stack else None
+
+
+class AutocastScope:
+    """Inside it, float Variables created with ``autocast=True`` read (``value``, ``dtype``) as ``dtype``:
+    a mixed-precision layer (``"mixed_bfloat16"``) computes in bfloat16 on float32 weights. ``None`` reads
+    them as stored."""
+
+    def __init__(self, dtype: str | None):
+        self.dtype = dtype
+
+    def __enter__(self):
+        global _open_autocast_scopes
+        _stack("autocast").append(self.dtype)
+        _open_autocast_scopes += 1
+        return self
+
+    def __exit__(self, *exc):
+        global _open_autocast_scopes
+        _stack("autocast").pop()
+        _open_autocast_scopes -= 1
+
+
+def autocast_dtype() -> str | None:
+    """The dtype of the innermost ``AutocastScope`` of this thread, or None."""
+    if not _open_autocast_scopes:
+        return None
+    stack = getattr(_state, "autocast", None)
     return stack[-1] if stack else None
 
 

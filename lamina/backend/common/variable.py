@@ -12,7 +12,7 @@ import itertools
 import numpy as np
 
 from lamina.backend.common import scopes
-from lamina.backend.common.dtypes import standardize_dtype
+from lamina.backend.common.dtypes import is_float, standardize_dtype
 
 _uids = itertools.count()
 
@@ -85,8 +85,16 @@ class Variable:
             if scope is not None:
                 replacement = scope.get_current_value(self)
                 if replacement is not None:
-                    return replacement
-        return self._value
+                    return self._autocast(replacement)
+        return self._autocast(self._value)
+
+    def _autocast(self, value):
+        """``value`` cast to the dtype of an enclosing ``AutocastScope`` (a mixed-precision layer's call)."""
+        if scopes._open_autocast_scopes and self.autocast:
+            dtype = scopes.autocast_dtype()
+            if dtype is not None and dtype != self._dtype and is_float(self._dtype):
+                return self._convert(value, dtype)
+        return value
 
     def assign(self, value):
         value = self._convert(value, self._dtype)
@@ -118,6 +126,11 @@ class Variable:
 
     @property
     def dtype(self) -> str:
+        """The stored dtype; inside an ``AutocastScope``, the dtype ``value`` reads as."""
+        if scopes._open_autocast_scopes and self.autocast:
+            dtype = scopes.autocast_dtype()
+            if dtype is not None and is_float(self._dtype):
+                return dtype
         return self._dtype
 
     @property

@@ -38,8 +38,10 @@ def rnn(step_function, inputs, initial_states, go_backwards=False, mask=None, un
             keep = _step_mask(masks[t], new_output)
             fallback = torch.zeros_like(new_output) if output is None or zero_output_for_mask else output
             new_output = torch.where(keep, new_output, fallback)
+            step_mask = masks[t]
             new_states = tree.map_structure(
-                lambda new, old: torch.where(_step_mask(masks[t], new), new, old), new_states, states)
+                lambda new, old, step_mask=step_mask: torch.where(_step_mask(step_mask, new), new, old),
+                new_states, states)
         output, states = new_output, new_states
         if return_all_outputs:
             outputs.append(output)

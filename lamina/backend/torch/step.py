@@ -53,9 +53,11 @@ def train_step(model, data):
     x, y, sample_weight = _unpack(data)
     y_pred, loss = _forward_function(model)(model, x, y, sample_weight)
     variables = _trainable_variables(model)
-    gradients = torch.autograd.grad(loss, [v.value for v in variables], allow_unused=True)
+    # A model with nothing to train (pooling only, or frozen) still reports its loss and metrics.
+    gradients = torch.autograd.grad(loss, [v.value for v in variables], allow_unused=True) if variables else None
     with torch.no_grad():
-        model.optimizer.apply(list(gradients), variables)
+        if variables:
+            model.optimizer.apply(list(gradients), variables)
         model._loss_tracker.update_state(loss, sample_weight=_batch_size(x))
         return model.compute_metrics(x, y, y_pred, sample_weight)
 

@@ -26,7 +26,8 @@ class ArrayAdapter:
     def __init__(self, x, y=None, sample_weight=None, batch_size: int | None = None, shuffle=False,
                  class_weighting: ClassWeighting | None = None):
         if shuffle not in (True, False, "batch"):
-            raise ValueError(f"Invalid value for argument `shuffle`. Expected True, False or 'batch'. Received: {shuffle!r}")
+            raise ValueError("Invalid value for argument `shuffle`. Expected True, False or 'batch'. "
+                             f"Received: {shuffle!r}")
         batch_size = 32 if batch_size is None else batch_size
         if not isinstance(batch_size, int) or batch_size < 1:
             raise ValueError(f"Invalid value for argument `batch_size`. Expected an int >= 1. Received: {batch_size!r}")
@@ -36,7 +37,7 @@ class ArrayAdapter:
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.num_batches = math.ceil(self.num_samples / batch_size)
-        self._class_plan = None if class_weighting is None else class_weighting.plan(data[1])
+        self._class_plan = None if class_weighting is None else class_weighting.plan(data[1], report=True)
         self._class_weighting = class_weighting
         self._structure = data
         self._flat = [to_device(leaf) for leaf in tree.flatten(data)]

@@ -11,6 +11,7 @@ Classes missing from the dict weigh 1. An explicit ``sample_weight`` multiplies 
 from __future__ import annotations
 
 import numbers
+import warnings
 
 import numpy as np
 
@@ -36,7 +37,8 @@ def target_kind(y: np.ndarray, output: str | None = None) -> tuple[str, int]:
     """``(kind, size)`` of a host target array: the kind above and the number of classes its weights need."""
     if y.ndim == 1 or (y.ndim == 2 and y.shape[1] == 1):
         if y.size and y.min() < 0:
-            raise ValueError(f"`class_weight` needs class labels >= 0 for output {output!r}. Received a label {y.min()}")
+            raise ValueError(f"`class_weight` needs class labels >= 0 for output {output!r}. "
+                             f"Received a label {y.min()}")
         return LABELS, int(y.max()) + 1 if y.size else 0
     if y.ndim == 2:
         binary = bool(((y == 0) | (y == 1)).all())
@@ -94,8 +96,9 @@ class ClassWeighting:
         return [None if name not in self.class_weight else _check_class_dict(self.class_weight[name], name)
                 for name in names]
 
-    def plan(self, y) -> list:
-        """Per target leaf, ``None`` or ``(kind, weight table)``, read from ``y``'s host data."""
+    def plan(self, y, report: bool = False) -> list:
+        """Per target leaf, ``None`` or ``(kind, weight table)``, read from ``y``'s host data. ``report``: warn
+        when ``class_weight`` and the classes in ``y`` differ (for whole datasets, not single batches)."""
         if y is None:
             raise ValueError("`class_weight` needs targets: the data has no `y`.")
         plan = []
@@ -105,6 +108,8 @@ class ClassWeighting:
                 continue
             host = leaf if isinstance(leaf, np.ndarray) else backend.convert_to_numpy(leaf)
             kind, size = target_kind(host)
+            if report:
+                _report_mismatch(weights, _classes_in(host, kind), position if tree.is_nested(y) else None)
             plan.append((kind, self._table(position, weights, kind, size)))
         return plan
 
@@ -139,6 +144,29 @@ class ClassWeighting:
         else:
             given = [sample_weight] * len(leaves)
         return tree.pack_sequence_as(y, [_combine(s, w) for s, w in zip(given, weights)])
+
+
+def _classes_in(y: np.ndarray, kind: str) -> set:
+    """The classes that occur in host targets of ``kind``."""
+    if kind == LABELS:
+        return {int(c) for c in np.unique(y)}
+    if kind == ONE_HOT:
+        return {int(c) for c in np.unique(np.argmax(y, axis=-1))}
+    return {int(c) for c in np.flatnonzero(y.reshape(-1, y.shape[-1]).any(axis=0))}
+
+
+def _report_mismatch(weights: dict, present: set, output) -> None:
+    """Warn about classes ``class_weight`` names that the targets lack, and classes they have that it omits
+    (those weigh 1.0, as in Keras). Checked once, on in-memory targets."""
+    where = "" if output is None else f" of output {output}"
+    unused = sorted(set(weights) - present)
+    if unused:
+        warnings.warn(f"`class_weight` names class(es) {unused} that do not occur in the targets{where}: their "
+                      f"weights are unused. Classes in the targets: {sorted(present)}", stacklevel=7)
+    unweighted = sorted(present - set(weights))
+    if unweighted:
+        warnings.warn(f"Class(es) {unweighted} occur in the targets{where} but have no entry in `class_weight`: "
+                      f"they weigh 1.0. Received: class_weight={weights}", stacklevel=7)
 
 
 def _combine(sample_weight, class_weights):

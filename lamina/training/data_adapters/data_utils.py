@@ -8,6 +8,8 @@ import numbers
 import numpy as np
 
 from lamina import backend, tree
+from lamina.utils.argument_validation import check_array_dtype
+from lamina.utils.data_utils import unpack_x_y_sample_weight  # noqa: F401 (the adapters' import point)
 
 _STRUCTURES = (list, tuple, dict)
 
@@ -52,12 +54,19 @@ def is_array_data(data) -> bool:
 
 def to_host_array(leaf, name: str = "x"):
     """``leaf`` as a NumPy array, or unchanged when it is already an engine tensor."""
-    if backend.is_tensor(leaf) or isinstance(leaf, np.ndarray):
+    if backend.is_tensor(leaf):
         return leaf
-    if hasattr(leaf, "to_numpy"):  # pandas DataFrame / Series, without importing pandas
-        return leaf.to_numpy()
-    if is_array_leaf(leaf):
-        return np.asarray(leaf)
+    if isinstance(leaf, np.ndarray):
+        array = leaf
+    elif hasattr(leaf, "to_numpy"):  # pandas DataFrame / Series, without importing pandas
+        array = leaf.to_numpy()
+    elif is_array_leaf(leaf):
+        array = np.asarray(leaf)
+    else:
+        array = None
+    if array is not None:
+        check_array_dtype(array, name)  # strings would fail deep in the engine, naming nothing
+        return array
     raise TypeError(
         f"Unsupported data type in `{name}`: expected NumPy arrays, engine tensors, pandas objects or lists "
         f"of numbers (or lists/tuples/dicts of those). Received: {type(leaf).__name__}"
@@ -67,20 +76,6 @@ def to_host_array(leaf, name: str = "x"):
 def to_device(leaf):
     """One batch leaf as a tensor on lamina's device (``None`` stays ``None``)."""
     return None if leaf is None else backend.core.to_device(to_host_array(leaf))
-
-
-def unpack_x_y_sample_weight(data) -> tuple:
-    """``(x, y, sample_weight)`` from a batch: ``x``, ``(x,)``, ``(x, y)`` or ``(x, y, sample_weight)`` (lists too)."""
-    if isinstance(data, list):
-        data = tuple(data)
-    if not isinstance(data, tuple):
-        return data, None, None
-    if 1 <= len(data) <= 3:
-        return tuple(data) + (None,) * (3 - len(data))
-    raise ValueError(
-        "A batch must be `x`, `(x,)`, `(x, y)` or `(x, y, sample_weight)`. "
-        f"Received a tuple of {len(data)} elements: {tuple(type(item).__name__ for item in data)}"
-    )
 
 
 def num_samples(leaf) -> int:
