@@ -140,6 +140,27 @@ def test_set_random_seed_makes_unseeded_calls_reproducible(engine):
         np.testing.assert_array_equal(a, b)
 
 
+def test_unseeded_elastic_transform_draws_from_the_global_generator(engine):
+    images = np.arange(2 * 6 * 6 * 1, dtype="float32").reshape(2, 6, 6, 1)
+
+    def elastic():
+        return to_numpy(lamina.ops.image.elastic_transform(images, alpha=2.0, sigma=1.0,
+                                                           data_format="channels_last"))
+
+    lamina.utils.set_random_seed(1)
+    first, second = elastic(), elastic()
+    assert not np.array_equal(first, second)
+    lamina.utils.set_random_seed(1)
+    np.testing.assert_array_equal(elastic(), first)
+    # It takes exactly one seed from the generator lamina.random uses: the next normal is the second draw.
+    lamina.utils.set_random_seed(1)
+    random.normal((4,))
+    second_draw = to_numpy(random.normal((4,)))
+    lamina.utils.set_random_seed(1)
+    elastic()
+    np.testing.assert_array_equal(to_numpy(random.normal((4,))), second_draw)
+
+
 def test_set_random_seed_seeds_python_and_numpy(engine):
     import random as python_random
 

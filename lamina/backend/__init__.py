@@ -1,7 +1,8 @@
 """The engine seam: picks the tensor engine once, by name, and exposes its modules.
 
 Every engine is a package offering the same modules (``core``, ``numpy``, ``nn``, ``math``, ``linalg``,
-``random``, ``image``, ``rnn``, ``optimizer``, ``step``). Nothing outside ``lamina/backend/<engine>/`` imports an engine library.
+``random``, ``image``, ``rnn``, ``optimizer``, ``step``). Nothing outside ``lamina/backend/<engine>/`` imports
+an engine library.
 """
 
 from __future__ import annotations

@@ -11,9 +11,11 @@ import math as _math
 from lamina import backend
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.ops.op import op
+from lamina.ops.operation import no_graph_recording
 from lamina.ops.spec import (
     broadcast_shapes,
     canonical_axis,
+    dtype_of,
     float_dtype,
     matrix_shape,
     reduce_shape,
@@ -23,8 +25,8 @@ from lamina.ops.spec import (
 _la = backend.linalg
 
 __all__ = [
-    "cholesky", "det", "eig", "eigh", "inv", "lstsq", "lu_factor", "norm", "qr", "solve", "solve_triangular",
-    "svd",
+    "cholesky", "cholesky_inverse", "det", "eig", "eigh", "inv", "jvp", "lstsq", "lu_factor", "matrix_power",
+    "matrix_rank", "norm", "pinv", "qr", "solve", "solve_triangular", "svd",
 ]
 
 _COMPLEX_OF = {"float16": "complex64", "bfloat16": "complex64", "float32": "complex64", "float64": "complex128"}
@@ -45,6 +47,13 @@ def _square_rule(op_name: str):
 def cholesky(x, upper: bool = False):
     """Cholesky factor of a symmetric positive-definite matrix: lower (``L @ L^H = x``) unless ``upper``."""
     return _la.cholesky(x, upper=upper)
+
+
+@op(_square_rule("cholesky_inverse"))
+def cholesky_inverse(x, upper: bool = False):
+    """Inverse of the symmetric positive-definite matrix ``A`` whose Cholesky factor is ``x``: lower
+    (``A = x @ x^H``) unless ``upper`` (``A = x^H @ x``)."""
+    return _la.cholesky_inverse(x, upper=upper)
 
 
 def _det_rule(x):
@@ -86,6 +95,47 @@ def inv(x):
     """Inverse of square matrices."""
     return _la.inv(x)
 
+
+def _pinv_rule(x, rcond=None):
+    shape = matrix_shape(x, "pinv")
+    return SymbolicTensor(shape[:-2] + (shape[-1], shape[-2]), float_dtype(x))
+
+
+@op(_pinv_rule)
+def pinv(x, rcond=None):
+    """Moore-Penrose pseudo-inverse ``(..., N, M)`` of ``(..., M, N)`` matrices, from the SVD: singular
+    values at most ``rcond`` times the largest count as zero (default ``max(M, N) * eps``)."""
+    return _la.pinv(x, rcond=rcond)
+
+
+def _matrix_rank_rule(x, tol=None):
+    return SymbolicTensor(matrix_shape(x, "matrix_rank")[:-2], "int32")
+
+
+@op(_matrix_rank_rule)
+def matrix_rank(x, tol=None):
+    """Number of singular values above ``tol`` (default ``max(s) * max(M, N) * eps``), as int32."""
+    return _la.matrix_rank(x, tol=tol)
+
+
+def _check_power(n):
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError(f"`matrix_power`: `n` must be an int. Received: n={n!r} of type {type(n).__name__}")
+
+
+def _matrix_power_rule(x, n):
+    _check_power(n)
+    shape = matrix_shape(x, "matrix_power", square=True)
+    return SymbolicTensor(shape, float_dtype(x) if n < 0 else dtype_of(x))
+
+
+@op(_matrix_power_rule)
+def matrix_power(x, n: int):
+    """``x`` multiplied by itself ``n`` times (``n < 0``: powers of the inverse; ``n = 0``: identity).
+
+    Integer matrices keep their dtype for ``n >= 0``."""
+    _check_power(n)
+    return _la.matrix_power(x, n)
 
 def _lu_factor_rule(x):
     shape = matrix_shape(x, "lu_factor")
@@ -239,3 +289,28 @@ def _lstsq_rule(a, b, rcond=None):
 def lstsq(a, b, rcond=None):
     """Least-squares solution ``x`` minimising ``||a @ x - b||`` for a 2-D ``a``."""
     return _la.lstsq(a, b, rcond=rcond)
+
+
+# -- forward-mode differentiation ------------------------------------------------------------------
+def _jvp_rule(fun, primals, tangents, has_aux=False):
+    with no_graph_recording():  # ``fun`` runs only to learn its output specs
+        outputs = fun(*primals)
+    primal_out, aux = outputs if has_aux else (outputs, None)
+    tangent_out = _map_structure(lambda t: SymbolicTensor(t.shape, t.dtype), primal_out)
+    return (primal_out, tangent_out, aux) if has_aux else (primal_out, tangent_out)
+
+
+def _map_structure(fn, tree):
+    if isinstance(tree, (list, tuple)):
+        return type(tree)(_map_structure(fn, item) for item in tree)
+    if isinstance(tree, dict):
+        return {key: _map_structure(fn, item) for key, item in tree.items()}
+    return fn(tree)
+
+
+@op(_jvp_rule)
+def jvp(fun, primals, tangents, has_aux: bool = False):
+    """Forward-mode derivative: ``(fun(*primals), J(primals) @ tangents)``, plus ``fun``'s auxiliary output
+    when ``has_aux`` (``fun`` then returns ``(output, aux)``). ``primals`` and ``tangents`` are tuples of
+    matching tensors; ``fun`` is built from lamina ops."""
+    return _la.jvp(fun, tuple(primals), tuple(tangents), has_aux=has_aux)

@@ -11,16 +11,26 @@ from lamina import backend
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.ops.linalg import qr, solve
 from lamina.ops.op import op
-from lamina.ops.spec import dtype_of, float_dtype, float_rule, matrix_shape, reduce_shape, shape_of
+from lamina.ops.spec import (
+    broadcast_shapes,
+    dtype_of,
+    float_dtype,
+    float_rule,
+    matrix_shape,
+    reduce_shape,
+    shape_of,
+)
 
 _math = backend.math
 
 __all__ = [
-    "erf", "erfinv", "extract_sequences", "fft", "fft2", "ifft2", "in_top_k", "irfft", "istft", "logdet",
-    "logsumexp", "qr", "rfft", "rsqrt", "segment_max", "segment_sum", "solve", "stft", "top_k",
+    "cdist", "erf", "erfc", "erfinv", "extract_sequences", "fft", "fft2", "gammainc", "ifft2", "in_top_k",
+    "irfft", "istft", "logdet", "logsumexp", "qr", "rfft", "rsqrt", "segment_max", "segment_min",
+    "segment_prod", "segment_sum", "solve", "stft", "top_k", "view_as_complex", "view_as_real",
 ]
 
 _WINDOWS = ("hann", "hamming")
+_REAL_OF = {"complex64": "float32", "complex128": "float64"}
 
 
 # -- reductions and ranking ----------------------------------------------------------------------
@@ -94,11 +104,30 @@ def segment_max(data, segment_ids, num_segments: int | None = None, sorted: bool
     return _math.segment_max(data, segment_ids, num_segments=num_segments, sorted=sorted)
 
 
+@op(_segment_rule)
+def segment_min(data, segment_ids, num_segments: int | None = None, sorted: bool = False):
+    """Minimum of the rows of ``data`` sharing a segment id; empty segments hold the dtype's highest value
+    (inf for floats)."""
+    return _math.segment_min(data, segment_ids, num_segments=num_segments, sorted=sorted)
+
+
+@op(_segment_rule)
+def segment_prod(data, segment_ids, num_segments: int | None = None, sorted: bool = False):
+    """Product of the rows of ``data`` sharing a segment id; empty segments hold 1."""
+    return _math.segment_prod(data, segment_ids, num_segments=num_segments, sorted=sorted)
+
+
 # -- special functions ---------------------------------------------------------------------------
 @op(float_rule)
 def erf(x):
     """The Gauss error function, elementwise."""
     return _math.erf(x)
+
+
+@op(float_rule)
+def erfc(x):
+    """The complementary error function ``1 - erf(x)``, elementwise, accurate where ``erf(x)`` nears 1."""
+    return _math.erfc(x)
 
 
 @op(float_rule)
@@ -111,6 +140,30 @@ def erfinv(x):
 def rsqrt(x):
     """``1 / sqrt(x)``, elementwise."""
     return _math.rsqrt(x)
+
+
+@op(float_rule)
+def gammainc(x1, x2):
+    """The regularized lower incomplete gamma function ``P(x1, x2)``, elementwise with broadcasting."""
+    return _math.gammainc(x1, x2)
+
+
+def _cdist_rule(x, y):
+    x_shape, y_shape = shape_of(x), shape_of(y)
+    if len(x_shape) < 2 or len(y_shape) < 2:
+        raise ValueError(f"`cdist` expects inputs of rank >= 2. Received shapes x={x_shape}, y={y_shape}.")
+    if None not in (x_shape[-1], y_shape[-1]) and x_shape[-1] != y_shape[-1]:
+        raise ValueError(
+            f"`cdist`: the last dimensions of `x` and `y` must match. Received shapes x={x_shape}, y={y_shape}."
+        )
+    batch = broadcast_shapes(x_shape[:-2], y_shape[:-2], op_name="cdist")
+    return SymbolicTensor(batch + (x_shape[-2], y_shape[-2]), float_dtype(x, y))
+
+
+@op(_cdist_rule)
+def cdist(x, y):
+    """Euclidean distances between the rows of ``x (..., P, M)`` and ``y (..., R, M)``: ``(..., P, R)``."""
+    return _math.cdist(x, y)
 
 
 def _logdet_rule(x):
@@ -272,3 +325,32 @@ def istft(x, sequence_length: int, sequence_stride: int, fft_length: int, length
     summed squared window; ``length`` trims or pads the result."""
     _check_stft_args("istft", sequence_length, fft_length, window)
     return _math.istft(x, sequence_length, sequence_stride, fft_length, length=length, window=window, center=center)
+
+
+# -- complex views -------------------------------------------------------------------------------
+def _view_as_complex_rule(x):
+    shape = shape_of(x)
+    if not shape or shape[-1] != 2:
+        raise ValueError(
+            "`view_as_complex` expects a last dimension of size 2 (real, imaginary). "
+            f"Received shape {shape}."
+        )
+    return SymbolicTensor(shape[:-1], "complex64")
+
+
+@op(_view_as_complex_rule)
+def view_as_complex(x):
+    """A complex64 tensor from the ``(..., 2)`` pairs ``(real, imaginary)`` of ``x``."""
+    _view_as_complex_rule(x)
+    return _math.view_as_complex(x)
+
+
+def _view_as_real_rule(x):
+    dtype = float_dtype(x)
+    return SymbolicTensor(shape_of(x) + (2,), _REAL_OF.get(dtype, dtype))
+
+
+@op(_view_as_real_rule)
+def view_as_real(x):
+    """The ``(..., 2)`` pairs ``(real, imaginary)`` of a (complex) tensor."""
+    return _math.view_as_real(x)

@@ -10,9 +10,18 @@ from __future__ import annotations
 from lamina import backend, config
 from lamina.backend.common.dtypes import result_type
 from lamina.backend.common.symbolic import SymbolicTensor
+from lamina.ops import core as core_ops
+from lamina.ops import numpy as np_ops
 from lamina.ops.op import op
 from lamina.ops.spec import (
-    canonical_axis, dtype_of, float_rule, promoted_dtype, reduce_shape, same_rule, shape_of,
+    broadcast_shapes,
+    canonical_axis,
+    dtype_of,
+    float_rule,
+    promoted_dtype,
+    reduce_shape,
+    same_rule,
+    shape_of,
 )
 
 _nn = backend.nn
@@ -614,7 +623,10 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
     """``softmax(query . key / sqrt(H) + bias) . value`` per head, on (B, T, N, H) queries and (B, S, K, H)
     keys/values (K dividing N: grouped-query attention). ``mask`` (True = attend) and ``bias`` broadcast to
     (B, N, T, S); ``is_causal`` lets query t see keys up to t. A fully masked row attends uniformly.
-    ``flash_attention`` is a hint: the engine picks its fastest kernel."""
+    ``flash_attention``: None lets the engine pick its fastest kernel, False keeps it off flash kernels; its
+    default is ``config.is_flash_attention_enabled()``."""
+    if flash_attention is None:
+        flash_attention = config.is_flash_attention_enabled()
     return _nn.dot_product_attention(query, key, value, bias=bias, mask=mask, scale=scale, is_causal=is_causal,
                                      flash_attention=flash_attention, attn_logits_soft_cap=attn_logits_soft_cap)
 
@@ -655,3 +667,361 @@ def rms_normalization(x, scale=None, axis=-1, epsilon=None):
     axes = _normalized_axes(x, axis, "rms_normalization")
     epsilon = config.epsilon() if epsilon is None else epsilon
     return _nn.rms_normalization(x, scale, axes, epsilon)
+
+
+
+# -- norms, image quality, complex numbers --------------------------------------------------------
+__all__ += ["ctc_decode", "depth_to_space", "fold", "normalize", "polar", "psnr", "space_to_depth", "unfold"]
+
+
+def _normalize_rule(x, axis=-1, order=2, epsilon=None):
+    if not isinstance(order, int) or isinstance(order, bool) or order < 1:
+        raise ValueError(f"`normalize`: argument `order` must be an int >= 1. Received: order={order!r}")
+    if axis is not None and shape_of(x):
+        _normalized_axes(x, axis, "normalize")
+    return SymbolicTensor(shape_of(x), _float_dtype(x))
+
+
+@op(_normalize_rule)
+def normalize(x, axis=-1, order: int = 2, epsilon: float | None = None):
+    """``x`` divided by its ``order``-norm over ``axis`` (all axes when None), the norm floored at
+    ``epsilon`` (default ``lamina.config.epsilon()``) so zero vectors stay zero."""
+    _normalize_rule(x, axis, order, epsilon)
+    epsilon = config.epsilon() if epsilon is None else epsilon
+    return _nn.normalize(x, axis=axis, order=order, epsilon=epsilon)
+
+
+def _psnr_rule(x1, x2, max_val):
+    s1, s2 = shape_of(x1), shape_of(x2)
+    if len(s1) != len(s2) or any(a is not None and b is not None and a != b for a, b in zip(s1, s2)):
+        raise ValueError(f"`psnr`: `x1` and `x2` must have the same shape. Received shapes {s1} and {s2}.")
+    return SymbolicTensor((), result_type(promoted_dtype(x1, x2), float))
+
+
+@op(_psnr_rule)
+def psnr(x1, x2, max_val):
+    """Peak signal-to-noise ratio in dB: ``20 log10(max_val) - 10 log10(mean((x1 - x2) ** 2))``."""
+    _psnr_rule(x1, x2, max_val)
+    return _nn.psnr(x1, x2, max_val)
+
+
+_COMPLEX_OF = {"float64": "complex128"}
+
+
+def _polar_rule(abs_, angle):
+    dtype = result_type(promoted_dtype(abs_, angle), float)
+    return SymbolicTensor(broadcast_shapes(shape_of(abs_), shape_of(angle), op_name="polar"),
+                          _COMPLEX_OF.get(dtype, "complex64"))
+
+
+@op(_polar_rule)
+def polar(abs_, angle):
+    """The complex numbers ``abs_ * (cos(angle) + i sin(angle))`` (complex128 from float64, else complex64)."""
+    return _nn.polar(abs_, angle)
+
+
+# -- patches and pixel shuffles ---------------------------------------------------------------------
+def _pair(value, name: str, op_name: str, minimum: int = 1) -> tuple:
+    """An int or a pair of ints (each >= ``minimum``) as a pair."""
+    pair = (value, value) if isinstance(value, int) else tuple(value)
+    if len(pair) != 2 or not all(isinstance(v, int) and v >= minimum for v in pair):
+        raise ValueError(
+            f"`{op_name}`: `{name}` must be an int or a pair of ints >= {minimum}. Received: {name}={value!r}"
+        )
+    return pair
+
+
+def _window_count(size, kernel, dilation, padding, stride):
+    return None if size is None else (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
+
+
+def _unfold_args(kernel_size, dilation, padding, stride, op_name):
+    return (_pair(kernel_size, "kernel_size", op_name), _pair(dilation, "dilation", op_name),
+            _pair(padding, "padding", op_name, minimum=0), _pair(stride, "stride", op_name))
+
+
+def _unfold_rule(x, kernel_size, dilation=1, padding=0, stride=1):
+    shape = shape_of(x)
+    if len(shape) != 4:
+        raise ValueError(f"`unfold` expects a 4D input (N, C, H, W). Received: x.shape={shape}")
+    (kh, kw), (dh, dw), (ph, pw), (sh, sw) = _unfold_args(kernel_size, dilation, padding, stride, "unfold")
+    n, c, h, w = shape
+    rows, cols = _window_count(h, kh, dh, ph, sh), _window_count(w, kw, dw, pw, sw)
+    return SymbolicTensor((n, None if c is None else c * kh * kw,
+                           None if None in (rows, cols) else rows * cols), dtype_of(x))
+
+
+@op(_unfold_rule)
+def unfold(x, kernel_size, dilation=1, padding=0, stride=1):
+    """Sliding local blocks of a channels-first batch ``(N, C, H, W)`` as columns: ``(N, C * kH * kW, L)``
+    with ``L`` the number of windows (torch's ``unfold``/im2col layout)."""
+    _unfold_rule(x, kernel_size, dilation, padding, stride)
+    return _nn.unfold(x, *_unfold_args(kernel_size, dilation, padding, stride, "unfold"))
+
+
+def _fold_rule(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    shape = shape_of(x)
+    if len(shape) != 3:
+        raise ValueError(f"`fold` expects a 3D input (N, C * kH * kW, L). Received: x.shape={shape}")
+    (kh, kw), (dh, dw), (ph, pw), (sh, sw) = _unfold_args(kernel_size, dilation, padding, stride, "fold")
+    oh, ow = _pair(output_size, "output_size", "fold")
+    n, ckk, length = shape
+    if ckk is not None and ckk % (kh * kw):
+        raise ValueError(f"`fold`: x.shape[1] ({ckk}) must be divisible by kH * kW ({kh * kw}).")
+    windows = _window_count(oh, kh, dh, ph, sh) * _window_count(ow, kw, dw, pw, sw)
+    if length is not None and length != windows:
+        raise ValueError(f"`fold`: x.shape[2] ({length}) must equal the number of windows ({windows}) of "
+                         f"output_size={output_size!r}.")
+    return SymbolicTensor((n, None if ckk is None else ckk // (kh * kw), oh, ow), dtype_of(x))
+
+
+@op(_fold_rule)
+def fold(x, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    """Inverse layout of ``unfold``: sum the columns ``(N, C * kH * kW, L)`` back into ``(N, C, *output_size)``
+    (overlapping windows add up)."""
+    _fold_rule(x, output_size, kernel_size, dilation, padding, stride)
+    return _nn.fold(x, _pair(output_size, "output_size", "fold"),
+                    *_unfold_args(kernel_size, dilation, padding, stride, "fold"))
+
+
+def _block_layout(x, block_size, data_format, op_name):
+    """(data_format, (batch, height, width, channels)) of a 4D input to a pixel shuffle."""
+    if not isinstance(block_size, int) or block_size < 2:
+        raise ValueError(f"`{op_name}`: `block_size` must be an int of at least 2. Received: block_size={block_size!r}")
+    data_format = config.standardize_data_format(data_format)
+    shape = shape_of(x)
+    if len(shape) != 4:
+        raise ValueError(f"`{op_name}` requires a 4D input. Received: x.shape={shape}")
+    b, h, w, c = shape if data_format == "channels_last" else (shape[0], shape[2], shape[3], shape[1])
+    return data_format, (b, h, w, c)
+
+
+def _scaled(dim, factor):
+    return None if dim is None else int(dim * factor)
+
+
+def _depth_to_space_rule(x, block_size, data_format="channels_last"):
+    data_format, (b, h, w, c) = _block_layout(x, block_size, data_format, "depth_to_space")
+    if c is not None and c % block_size ** 2:
+        raise ValueError(f"`depth_to_space`: the channels ({c}) must be divisible by block_size**2 "
+                         f"({block_size ** 2}).")
+    spatial = (_scaled(h, block_size), _scaled(w, block_size))
+    return SymbolicTensor(_image_shape(b, spatial, None if c is None else c // block_size ** 2, data_format),
+                          dtype_of(x))
+
+
+@op(_depth_to_space_rule)
+def depth_to_space(x, block_size: int, data_format: str = "channels_last"):
+    """Move blocks of channels into ``block_size x block_size`` spatial blocks (pixel shuffle).
+
+    Channels-last reads each pixel's channels as ``(block_row, block_col, channel)`` (TensorFlow's order);
+    channels-first as ``(channel, block_row, block_col)`` (torch's ``pixel_shuffle``)."""
+    data_format, (_, h, w, c) = _block_layout(x, block_size, data_format, "depth_to_space")
+    k, depth = block_size, c // block_size ** 2
+    if data_format == "channels_last":
+        x = np_ops.reshape(x, (-1, h, w, k, k, depth))
+        return np_ops.reshape(np_ops.transpose(x, (0, 1, 3, 2, 4, 5)), (-1, h * k, w * k, depth))
+    x = np_ops.reshape(x, (-1, depth, k, k, h, w))
+    return np_ops.reshape(np_ops.transpose(x, (0, 1, 4, 2, 5, 3)), (-1, depth, h * k, w * k))
+
+
+def _space_to_depth_rule(x, block_size, data_format="channels_last"):
+    data_format, (b, h, w, c) = _block_layout(x, block_size, data_format, "space_to_depth")
+    for name, size in (("height", h), ("width", w)):
+        if size is not None and size % block_size:
+            raise ValueError(f"`space_to_depth`: the {name} ({size}) must be divisible by block_size ({block_size}).")
+    spatial = (None if h is None else h // block_size, None if w is None else w // block_size)
+    return SymbolicTensor(_image_shape(b, spatial, _scaled(c, block_size ** 2), data_format), dtype_of(x))
+
+
+@op(_space_to_depth_rule)
+def space_to_depth(x, block_size: int, data_format: str = "channels_last"):
+    """Inverse of ``depth_to_space``: each ``block_size x block_size`` spatial block becomes channels."""
+    data_format, (_, h, w, c) = _block_layout(x, block_size, data_format, "space_to_depth")
+    k = block_size
+    if data_format == "channels_last":
+        x = np_ops.reshape(x, (-1, h // k, k, w // k, k, c))
+        return np_ops.reshape(np_ops.transpose(x, (0, 1, 3, 2, 4, 5)), (-1, h // k, w // k, c * k * k))
+    x = np_ops.reshape(x, (-1, c, h // k, k, w // k, k))
+    return np_ops.reshape(np_ops.transpose(x, (0, 1, 3, 5, 2, 4)), (-1, c * k * k, h // k, w // k))
+
+
+# -- CTC decoding -----------------------------------------------------------------------------------
+_CTC_STRATEGIES = ("greedy", "beam_search")
+_NEG_INF = float("-inf")
+
+
+def _ctc_decode_rule(inputs, sequence_lengths, strategy="greedy", beam_width=100, top_paths=1,
+                     merge_repeated=True, mask_index=0):
+    if strategy not in _CTC_STRATEGIES:
+        raise ValueError(f"`ctc_decode`: invalid strategy. Expected one of {_CTC_STRATEGIES}. "
+                         f"Received: strategy={strategy!r}")
+    shape = shape_of(inputs)
+    if len(shape) != 3:
+        raise ValueError(f"`ctc_decode` expects inputs (batch, time, classes). Received: inputs.shape={shape}")
+    if strategy == "beam_search" and not 1 <= top_paths <= beam_width:
+        raise ValueError(f"`ctc_decode`: beam search needs 1 <= top_paths <= beam_width. "
+                         f"Received: top_paths={top_paths}, beam_width={beam_width}")
+    paths = 1 if strategy == "greedy" else top_paths
+    return (SymbolicTensor((paths, shape[0], shape[1]), "int32"),
+            SymbolicTensor((shape[0], paths), result_type(dtype_of(inputs), "float32")))
+
+
+@op(_ctc_decode_rule)
+def ctc_decode(inputs, sequence_lengths, strategy: str = "greedy", beam_width: int = 100, top_paths: int = 1,
+               merge_repeated: bool = True, mask_index: int | None = 0):
+    """Decode CTC outputs ``(batch, time, classes)``: ``(paths, scores)`` with ``paths`` of shape
+    ``(top_paths, batch, time)``, labels packed left and padded with -1.
+
+    "greedy" takes the best class per frame, drops frames past ``sequence_lengths``, merges repeats (when
+    ``merge_repeated``) and removes the blank ``mask_index`` (None: the last class); its score is minus the
+    sum of the best logits. "beam_search" keeps the ``beam_width`` most probable label prefixes (summing
+    every alignment of a prefix, under the softmax of ``inputs``) and returns the ``top_paths`` best with
+    their log-probabilities; as in Keras it always merges repeats that no blank separates, whatever
+    ``merge_repeated`` says.
+    """
+    _ctc_decode_rule(inputs, sequence_lengths, strategy, beam_width, top_paths, merge_repeated, mask_index)
+    if strategy == "beam_search":
+        return _ctc_beam_search_decode(inputs, sequence_lengths, beam_width, top_paths, mask_index)
+    return _ctc_greedy_decode(inputs, sequence_lengths, merge_repeated, mask_index)
+
+
+def _ctc_blank(classes: int, mask_index) -> int:
+    """The blank class: ``mask_index`` (negative counts from the end), None meaning the last class."""
+    return classes - 1 if mask_index is None else mask_index % classes
+
+
+def _ctc_greedy_decode(inputs, sequence_lengths, merge_repeated, mask_index):
+    """Best path per frame, with the frames past each length, repeats and blanks turned into -1 and the
+    remaining labels moved to the front (a stable sort on their frame index)."""
+    inputs = backend.core.cast(inputs, _ctc_decode_rule(inputs, sequence_lengths)[1].dtype)
+    time, classes = shape_of(inputs)[1:]
+    blank = _ctc_blank(classes, mask_index)
+    frames = np_ops.expand_dims(np_ops.arange(time, dtype="int32"), 0)
+    beyond = frames >= np_ops.expand_dims(backend.core.convert_to_tensor(sequence_lengths, dtype="int32"), -1)
+    labels = np_ops.where(beyond, blank, np_ops.argmax(inputs, axis=-1))
+    scores = np_ops.where(beyond, 0.0, np_ops.max(inputs, axis=-1))
+    if merge_repeated:
+        repeated = np_ops.pad(labels[:, 1:] == labels[:, :-1], ((0, 0), (1, 0)), constant_values=False)
+        labels = np_ops.where(repeated, blank, labels)
+    dropped = labels == blank
+    order = np_ops.argsort(np_ops.where(dropped, time, frames), axis=-1)
+    labels = np_ops.take_along_axis(np_ops.where(dropped, -1, labels), order, axis=-1)
+    paths = np_ops.expand_dims(backend.core.cast(labels, "int32"), 0)
+    return paths, -np_ops.sum(scores, axis=1, keepdims=True)
+
+
+def _ctc_beam_search_decode(inputs, sequence_lengths, beam_width, top_paths, mask_index):
+    """Prefix beam search, one ``scan`` step per frame (frames past a sequence's length leave its beams as
+    they are); the ``top_paths`` best beams come out, labels packed left and padded with -1."""
+    dtype = _ctc_decode_rule(inputs, sequence_lengths)[1].dtype
+    batch, time, classes = shape_of(inputs)
+    blank = _ctc_blank(classes, mask_index)
+    frames = np_ops.transpose(log_softmax(backend.core.cast(inputs, dtype)), (1, 0, 2))
+    lengths = backend.core.convert_to_tensor(sequence_lengths, dtype="int32")
+    # One live beam, the empty prefix (probability 1); the other slots are empty (probability 0).
+    start = backend.core.cast(np_ops.where(np_ops.arange(beam_width) == 0, 0.0, _NEG_INF), dtype)
+    beams = (np_ops.full((batch, beam_width, time), -1, dtype="int32"), np_ops.zeros((batch, beam_width), "int32"),
+             np_ops.broadcast_to(start, (batch, beam_width)), np_ops.full((batch, beam_width), _NEG_INF, dtype))
+
+    def step(beams, frame_at):
+        frame, t = frame_at
+        active = t < lengths
+        moved = _ctc_beam_step(*beams, frame, blank)
+        return tuple(np_ops.where(np_ops.reshape(active, (-1,) + (1,) * (len(shape_of(old)) - 1)), new, old)
+                     for new, old in zip(moved, beams, strict=True)), None
+
+    (paths, _, p_blank, p_emit), _ = core_ops.scan(step, beams, (frames, np_ops.arange(time, dtype="int32")))
+    totals = np_ops.logaddexp(p_blank, p_emit)
+    best = _ctc_best(totals, top_paths)
+    scores = np_ops.take_along_axis(totals, best, axis=1)
+    paths = np_ops.take_along_axis(paths, np_ops.expand_dims(best, -1), axis=1)
+    paths = np_ops.where(np_ops.expand_dims(np_ops.isfinite(scores), -1), paths, -1)
+    return np_ops.transpose(paths, (1, 0, 2)), scores
+
+
+def _ctc_best(scores, k: int):
+    """Indices of the ``k`` highest ``scores`` per row, best first; ties go to the lower index on every
+    engine (a stable sort, where ``top_k`` leaves tie order to the engine)."""
+    return np_ops.argsort(-scores, axis=-1)[:, :k]
+
+
+def _ctc_beam_step(paths, lengths, p_blank, p_emit, frame, blank: int):
+    """One frame of prefix beam search. A beam is a label prefix (``paths`` and ``lengths``) with the
+    log-probabilities of its alignments ending in a blank (``p_blank``) and in its last label (``p_emit``).
+    Each beam stays (reading a blank, or its last label again) or grows by one label; a growth that spells
+    another beam is folded into that beam; the ``width`` most probable candidates survive."""
+    batch, width, time = shape_of(paths)
+    classes = shape_of(frame)[-1]
+    total = np_ops.logaddexp(p_blank, p_emit)
+    last = np_ops.take_along_axis(paths, np_ops.expand_dims(np_ops.maximum(lengths - 1, 0), -1), axis=-1)[..., 0]
+    class_ids = np_ops.arange(classes, dtype="int32")
+    # Growing by c: from every alignment, except those ending in c (reading c again repeats it).
+    grow = np_ops.where(np_ops.expand_dims(last, -1) == class_ids, np_ops.expand_dims(p_blank, -1),
+                        np_ops.expand_dims(total, -1)) + np_ops.expand_dims(frame, 1)
+    grow = np_ops.where(class_ids == blank, _NEG_INF, grow)
+    # child[b, j, k]: live beam j is beam k grown by j's last label.
+    positions = np_ops.arange(time, dtype="int32")
+    parents = np_ops.where(positions == np_ops.expand_dims(lengths - 1, -1), -1, paths)
+    child = np_ops.all(np_ops.expand_dims(parents, 2) == np_ops.expand_dims(paths, 1), axis=-1)
+    child = (child & (np_ops.expand_dims(lengths, 2) == np_ops.expand_dims(lengths, 1) + 1)
+             & np_ops.expand_dims(np_ops.isfinite(total), 2))
+    grow_by_last = np_ops.take_along_axis(np_ops.transpose(grow, (0, 2, 1)),
+                                          np_ops.expand_dims(np_ops.maximum(last, 0), -1), axis=1)
+    folded = np_ops.max(np_ops.where(child, grow_by_last, _NEG_INF), axis=-1)
+    # A growth that spells a live beam was folded into it: drop it as a candidate of its own.
+    last_one_hot = backend.core.cast(np_ops.expand_dims(last, -1) == class_ids, "float32")
+    spelled = np_ops.matmul(np_ops.transpose(backend.core.cast(child, "float32"), (0, 2, 1)), last_one_hot) > 0
+    grow = np_ops.where(spelled, _NEG_INF, grow)
+    stay_blank = total + frame[:, blank:blank + 1]
+    stay_emit = np_ops.logaddexp(p_emit + np_ops.take_along_axis(frame, np_ops.maximum(last, 0), axis=-1), folded)
+    ends_blank = np_ops.concatenate([stay_blank, np_ops.full((batch, width * classes), _NEG_INF, dtype_of(frame))],
+                                    axis=1)
+    ends_emit = np_ops.concatenate([stay_emit, np_ops.reshape(grow, (batch, width * classes))], axis=1)
+    chosen = _ctc_best(np_ops.logaddexp(ends_blank, ends_emit), width)
+    grown = chosen >= width
+    parent = np_ops.where(grown, (chosen - width) // classes, chosen)
+    label = np_ops.where(grown, (chosen - width) % classes, -1)
+    parent_lengths = np_ops.take_along_axis(lengths, parent, axis=1)
+    paths = np_ops.take_along_axis(paths, np_ops.expand_dims(parent, -1), axis=1)
+    written = np_ops.expand_dims(grown, -1) & (positions == np_ops.expand_dims(parent_lengths, -1))
+    paths = np_ops.where(written, np_ops.expand_dims(label, -1), paths)
+    return (paths, parent_lengths + backend.core.cast(grown, "int32"),
+            np_ops.take_along_axis(ends_blank, chosen, axis=1), np_ops.take_along_axis(ends_emit, chosen, axis=1))
+
+
+# -- adaptive pooling -----------------------------------------------------------------------------
+__all__ += ["adaptive_average_pool", "adaptive_max_pool"]
+
+
+def _adaptive_geometry(inputs, output_size, data_format, op_name: str):
+    """The output shape, the output size per spatial dim, and the data format of an adaptive pooling."""
+    data_format = config.standardize_data_format(data_format)
+    batch, spatial, channels = _image_layout(inputs, data_format, op_name)
+    out = _spatial_tuple(output_size, len(spatial), "output_size", op_name)
+    return _image_shape(batch, out, channels, data_format), out, data_format
+
+
+def _adaptive_average_pool_rule(inputs, output_size, data_format=None):
+    shape = _adaptive_geometry(inputs, output_size, data_format, "adaptive_average_pool")[0]
+    return SymbolicTensor(shape, _float_dtype(inputs))
+
+
+@op(_adaptive_average_pool_rule)
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    """Average pooling to a fixed spatial ``output_size`` whatever the input's: output cell ``i`` of a dim
+    of length ``L`` averages inputs ``floor(i * L / out)`` to ``ceil((i + 1) * L / out) - 1`` (PyTorch's bins)."""
+    _, output_size, data_format = _adaptive_geometry(inputs, output_size, data_format, "adaptive_average_pool")
+    return _nn.adaptive_average_pool(inputs, output_size, data_format)
+
+
+def _adaptive_max_pool_rule(inputs, output_size, data_format=None):
+    shape = _adaptive_geometry(inputs, output_size, data_format, "adaptive_max_pool")[0]
+    return SymbolicTensor(shape, dtype_of(inputs))
+
+
+@op(_adaptive_max_pool_rule)
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    """Max pooling to a fixed spatial ``output_size``, over the bins of ``adaptive_average_pool``."""
+    _, output_size, data_format = _adaptive_geometry(inputs, output_size, data_format, "adaptive_max_pool")
+    return _nn.adaptive_max_pool(inputs, output_size, data_format)

@@ -8,12 +8,16 @@ sums of bool and narrow ints give int32.
 from __future__ import annotations
 
 import builtins
+import functools
 import math as _math
+import re
 
-from lamina import backend, config
-from lamina.backend.common.dtypes import result_type
+from lamina import backend, config, tree
+from lamina.backend.common.dtypes import COMPLEX_TYPES, FLOAT_TYPES, dtype_size, result_type, standardize_dtype
 from lamina.backend.common.symbolic import SymbolicTensor
+from lamina.ops.core import cast, convert_to_tensor
 from lamina.ops.op import op
+from lamina.ops.operation import no_graph_recording
 from lamina.ops.spec import (
     bool_rule,
     broadcast_shapes,
@@ -28,7 +32,7 @@ from lamina.ops.spec import (
 )
 
 _np = backend.numpy
-_NARROW = ("bool", "int8", "int16", "uint8")
+_NARROW = ("bool", "int8", "int16", "uint8", "uint16")
 
 
 def _engine_op(name: str, rule, doc: str):
@@ -51,6 +55,18 @@ def _dtype(x) -> str:
 
 def _float_dtype(dtype: str) -> str:
     return result_type(dtype, float)
+
+
+def _wide_float(dtype: str) -> str:
+    """Keras' dtype for ops computed in a float wide enough for the input: int64 gives float64, other ints
+    and bool give floatx, floats keep their dtype (deg2rad, rad2deg, cbrt, i0, hypot, heaviside, correlate)."""
+    if dtype == "int64":
+        return "float64"
+    return dtype if dtype in ("bfloat16", "float16", "float32", "float64") else config.floatx()
+
+
+def _wide_float_rule(*args, **kwargs) -> SymbolicTensor:
+    return SymbolicTensor(broadcast_shapes(*(shape_of(a) for a in args)), _wide_float(promoted_dtype(*args)))
 
 
 def _accumulator(dtype: str) -> str:
@@ -103,10 +119,10 @@ power = _engine_op("power", elementwise_rule, "Elementwise ``x1 ** x2`` with bro
 floor_divide = _engine_op("floor_divide", elementwise_rule, "Elementwise ``x1 // x2`` (rounded toward -inf).")
 maximum = _engine_op("maximum", elementwise_rule, "Elementwise maximum of ``x1`` and ``x2`` (NaN propagates).")
 minimum = _engine_op("minimum", elementwise_rule, "Elementwise minimum of ``x1`` and ``x2`` (NaN propagates).")
-heaviside = _engine_op("heaviside", elementwise_rule, "Heaviside step: 0 below zero, 1 above, ``x2`` at zero.")
+heaviside = _engine_op("heaviside", _wide_float_rule, "Heaviside step: 0 below zero, 1 above, ``x2`` at zero.")
 arctan2 = _engine_op("arctan2", float_rule, "Elementwise angle of the point ``(x2, x1)``, quadrant-aware.")
 logaddexp = _engine_op("logaddexp", float_rule, "Elementwise ``log(exp(x1) + exp(x2))``, computed stably.")
-hypot = _engine_op("hypot", float_rule, "Elementwise ``sqrt(x1**2 + x2**2)``, computed without overflow.")
+hypot = _engine_op("hypot", _wide_float_rule, "Elementwise ``sqrt(x1**2 + x2**2)``, computed without overflow.")
 
 
 def _mod_rule(x1, x2):
@@ -124,7 +140,7 @@ log1p = _engine_op("log1p", float_rule, "Elementwise ``log(1 + x)``, accurate ne
 log2 = _engine_op("log2", float_rule, "Elementwise base-2 logarithm.")
 log10 = _engine_op("log10", float_rule, "Elementwise base-10 logarithm.")
 sqrt = _engine_op("sqrt", float_rule, "Elementwise square root.")
-cbrt = _engine_op("cbrt", float_rule, "Elementwise cube root (real, keeps the sign).")
+cbrt = _engine_op("cbrt", _wide_float_rule, "Elementwise cube root (real, keeps the sign).")
 sin = _engine_op("sin", float_rule, "Elementwise sine.")
 cos = _engine_op("cos", float_rule, "Elementwise cosine.")
 tan = _engine_op("tan", float_rule, "Elementwise tangent.")
@@ -140,7 +156,7 @@ arctanh = _engine_op("arctanh", float_rule, "Elementwise inverse hyperbolic tang
 reciprocal = _engine_op("reciprocal", float_rule, "Elementwise ``1 / x``.")
 floor = _engine_op("floor", float_rule, "Elementwise floor; integer inputs give a float result, as in Keras.")
 ceil = _engine_op("ceil", float_rule, "Elementwise ceiling; integer inputs give a float result, as in Keras.")
-deg2rad = _engine_op("deg2rad", float_rule, "Elementwise conversion of degrees to radians.")
+deg2rad = _engine_op("deg2rad", _wide_float_rule, "Elementwise conversion of degrees to radians.")
 
 absolute = _engine_op("absolute", same_rule, "Elementwise absolute value.")
 abs = absolute
@@ -156,9 +172,12 @@ nan_to_num = _engine_op(
 )
 
 
+def _int32_if_bool(dtype: str) -> str:
+    return "int32" if dtype == "bool" else dtype
+
+
 def _int32_if_bool_rule(x, *args, **kwargs):
-    dtype = _dtype(x)
-    return SymbolicTensor(shape_of(x), "int32" if dtype == "bool" else dtype)
+    return SymbolicTensor(shape_of(x), _int32_if_bool(_dtype(x)))
 
 
 square = _engine_op("square", _int32_if_bool_rule, "Elementwise ``x * x``; bool inputs give int32.")
@@ -254,9 +273,14 @@ def _same(dtype):
     return dtype
 
 
+def _mean_dtype(dtype: str) -> str:
+    """Keras' mean keeps float dtypes and gives float32 for ints and bool, whatever floatx is."""
+    return dtype if dtype in FLOAT_TYPES or dtype in COMPLEX_TYPES else "float32"
+
+
 sum = _reduction("sum", _accumulator, "Sum over ``axis`` (all axes when None); bool and narrow ints give int32.")
 prod = _reduction("prod", _accumulator, "Product over ``axis`` (all when None); bool and narrow ints give int32.")
-mean = _reduction("mean", _float_dtype, "Arithmetic mean over ``axis``; integer inputs give a float result.")
+mean = _reduction("mean", _mean_dtype, "Arithmetic mean over ``axis``; integer and bool inputs give float32.")
 var = _reduction("var", _float_dtype, "Population variance over ``axis``; integer inputs give a float result.")
 std = _reduction("std", _float_dtype, "Population standard deviation over ``axis``; ints give a float result.")
 max = _reduction("max", _same, "Maximum over ``axis``, at least ``initial`` when given.")
@@ -386,6 +410,12 @@ array = _engine_op("array", _array_rule, "A tensor holding ``x`` (a list, array 
 
 
 # -- linear algebra -------------------------------------------------------------------------------
+def _product_dtype(*operands) -> str:
+    """Dtype of matmul/einsum: the promoted dtype, except that int8 products accumulate in int32 (Keras)."""
+    dtype = promoted_dtype(*operands)
+    return "int32" if dtype == "int8" and builtins.all(_dtype(x) == "int8" for x in operands) else dtype
+
+
 def _matmul_rule(x1, x2):
     s1, s2 = shape_of(x1), shape_of(x2)
     if not s1 or not s2:
@@ -399,7 +429,7 @@ def _matmul_rule(x1, x2):
         )
     batch = broadcast_shapes(a[:-2], b[:-2], op_name="matmul")
     shape = batch + ((a[-2],) if len(s1) > 1 else ()) + ((b[-1],) if len(s2) > 1 else ())
-    return SymbolicTensor(shape, promoted_dtype(x1, x2))
+    return SymbolicTensor(shape, _product_dtype(x1, x2))
 
 
 @op(_matmul_rule)
@@ -526,7 +556,7 @@ def _einsum_rule(subscripts, *operands, **kwargs):
         output = ("..." if ellipsis_shapes else "") + "".join(sorted(c for c in set(letters) if letters.count(c) == 1))
     head, _, tail = output.partition("...")
     shape = tuple(sizes[c] for c in head) + (batch if "..." in output else ()) + tuple(sizes[c] for c in tail)
-    return SymbolicTensor(shape, promoted_dtype(*operands))
+    return SymbolicTensor(shape, _product_dtype(*operands))
 
 
 einsum = _engine_op("einsum", _einsum_rule, "Einstein summation over ``operands`` as described by ``subscripts``.")
@@ -583,7 +613,7 @@ def _correlate_rule(x1, x2, mode="valid"):
         length = None
     else:
         length = {"valid": builtins.max(n, m) - builtins.min(n, m) + 1, "same": builtins.max(n, m), "full": n + m - 1}[mode]
-    return SymbolicTensor((length,), result_type(promoted_dtype(x1, x2), float))
+    return SymbolicTensor((length,), _wide_float(promoted_dtype(x1, x2)))
 
 
 correlate = _engine_op("correlate", _correlate_rule, "Cross-correlation of two 1-D tensors (``mode``: valid, same, full).")
@@ -944,7 +974,7 @@ argpartition = _engine_op(
 
 def _cumulative_rule(x, axis=None, dtype=None):
     shape = shape_of(x) if axis is not None else (_numel(shape_of(x)),)
-    return SymbolicTensor(shape, dtype or _accumulator(_dtype(x)))
+    return SymbolicTensor(shape, dtype or _int32_if_bool(_dtype(x)))
 
 
 cumsum = _engine_op("cumsum", _cumulative_rule, "Cumulative sum along ``axis`` (flattened when None).")
@@ -1049,22 +1079,511 @@ def _get_item_rule(x, key):
 get_item = _engine_op("get_item", _get_item_rule, "``x[key]`` (NumPy indexing).")
 
 
+
+# -- Keras 3.15 additions: elementwise ----------------------------------------------------------------
+fabs = _engine_op("fabs", float_rule, "Elementwise absolute value computed in floating point (ints give floatx).")
+sinc = _engine_op("sinc", float_rule, "Elementwise normalised sinc: ``sin(pi x) / (pi x)``, 1 at 0.")
+rad2deg = _engine_op("rad2deg", _wide_float_rule, "Elementwise conversion of radians to degrees.")
+i0 = _engine_op("i0", _wide_float_rule, "Elementwise modified Bessel function of the first kind, order 0.")
+isreal = _engine_op("isreal", bool_rule, "Elementwise test for a zero imaginary part (true for real dtypes).")
+fmax = _engine_op("fmax", elementwise_rule, "Elementwise maximum that ignores NaN (NaN only where both are NaN).")
+fmin = _engine_op("fmin", elementwise_rule, "Elementwise minimum that ignores NaN (NaN only where both are NaN).")
+fmod = _engine_op("fmod", _mod_rule, "Elementwise remainder with the sign of the dividend (C's ``fmod``).")
+gcd = _engine_op("gcd", elementwise_rule, "Elementwise greatest common divisor of integers.")
+lcm = _engine_op("lcm", elementwise_rule, "Elementwise least common multiple of integers.")
+logaddexp2 = _engine_op("logaddexp2", float_rule, "Elementwise ``log2(2**x1 + 2**x2)``, computed stably.")
+nextafter = _engine_op("nextafter", float_rule, "Elementwise next representable float after ``x1`` toward ``x2``.")
+ldexp = _engine_op("ldexp", float_rule, "Elementwise ``x1 * 2**x2`` for an integer ``x2``.")
+
+
+def _allclose_rule(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
+    broadcast_shapes(shape_of(x1), shape_of(x2), op_name="allclose")
+    return SymbolicTensor((), "bool")
+
+
+@op(_allclose_rule)
+def allclose(x1, x2, rtol=1e-5, atol=1e-8, equal_nan=False):
+    """Whether every element of ``x1`` is close to ``x2``: ``|x1 - x2| <= atol + rtol * |x2|``."""
+    return all(isclose(x1, x2, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+# -- Keras 3.15 additions: window functions -----------------------------------------------------------
+def _window_rule(x, *args):
+    return SymbolicTensor((x,), config.floatx())
+
+
+def _window_grid(m: int):
+    """``m`` points evenly spaced over [-1, 1] (one point, 0, when ``m`` is 1)."""
+    if not isinstance(m, int) or isinstance(m, bool) or m < 0:
+        raise ValueError(f"Window functions need a non-negative int number of points. Received: x={m!r}")
+    return arange(1 - m, m, 2, dtype=config.floatx()) / builtins.max(m - 1, 1)
+
+
+def _cosine_window(m: int, *coefficients):
+    """The window ``sum_k a_k cos(k pi n)`` over the grid ``n`` in [-1, 1]."""
+    grid = _window_grid(m) * _math.pi
+    return builtins.sum(a * cos(k * grid) for k, a in enumerate(coefficients))
+
+
+@op(_window_rule)
+def bartlett(x: int):
+    """The triangular Bartlett window of ``x`` points (peak 1 in the middle, zero ends)."""
+    return subtract(1.0, abs(_window_grid(x)))
+
+
+@op(_window_rule)
+def blackman(x: int):
+    """The Blackman window of ``x`` points: ``0.42 + 0.5 cos(pi n) + 0.08 cos(2 pi n)``, ``n`` in [-1, 1]."""
+    return _cosine_window(x, 0.42, 0.5, 0.08)
+
+
+@op(_window_rule)
+def hamming(x: int):
+    """The Hamming window of ``x`` points: ``0.54 + 0.46 cos(pi n)``, ``n`` in [-1, 1]."""
+    return _cosine_window(x, 0.54, 0.46)
+
+
+@op(_window_rule)
+def hanning(x: int):
+    """The Hann window of ``x`` points: ``0.5 + 0.5 cos(pi n)``, ``n`` in [-1, 1]."""
+    return _cosine_window(x, 0.5, 0.5)
+
+
+@op(_window_rule)
+def kaiser(x: int, beta: float):
+    """The Kaiser window of ``x`` points: ``i0(beta sqrt(1 - n**2)) / i0(beta)``, ``n`` in [-1, 1]."""
+    grid = _window_grid(x)
+    return divide(i0(multiply(sqrt(subtract(1.0, square(grid))), beta)), i0(float(beta)))
+
+
+
+# -- Keras 3.15 additions: reductions that ignore NaN, peak-to-peak, percentiles -----------------------
+def _composite(body):
+    """An op written with other ops: its shape rule runs ``body`` itself on the symbolic inputs, recording
+    no graph nodes, so the symbolic result is exactly what the eager path returns."""
+
+    def rule(*args, **kwargs):
+        with no_graph_recording():
+            result = body(*args, **kwargs)
+        # a part computed from constants only (the edges of a histogram over a given range) is still a spec
+        return tree.map_structure(lambda t: t if isinstance(t, SymbolicTensor) else SymbolicTensor(
+            shape_of(t), _dtype(t)), result)
+
+    return op(rule)(body)
+
+
+def _has_nan(x) -> bool:
+    return _dtype(x) in ("bfloat16", "float16", "float32", "float64", "complex64", "complex128")
+
+
+def _nan_filled(x, value):
+    """``x`` with NaN replaced by ``value`` (integer and bool tensors have no NaN and pass through)."""
+    return where(isnan(x), value, x) if _has_nan(x) else x
+
+
+@_composite
+def nansum(x, axis=None, keepdims=False):
+    """Sum over ``axis``, treating NaN as zero."""
+    return sum(_nan_filled(convert_to_tensor(x), 0), axis=axis, keepdims=keepdims)
+
+
+@_composite
+def nanprod(x, axis=None, keepdims=False):
+    """Product over ``axis``, treating NaN as one."""
+    return prod(_nan_filled(convert_to_tensor(x), 1), axis=axis, keepdims=keepdims)
+
+
+def _nan_extreme(reduce, fill, x, axis, keepdims):
+    """``reduce`` (max or min) over ``axis`` ignoring NaN; a slice of NaN only gives NaN."""
+    x = convert_to_tensor(x)
+    result = reduce(_nan_filled(x, fill), axis=axis, keepdims=keepdims)
+    if not _has_nan(x):
+        return result
+    return where(all(isnan(x), axis=axis, keepdims=keepdims), float("nan"), result)
+
+
+@_composite
+def nanmax(x, axis=None, keepdims=False):
+    """Maximum over ``axis`` ignoring NaN (NaN where a slice is all NaN)."""
+    return _nan_extreme(max, float("-inf"), x, axis, keepdims)
+
+
+@_composite
+def nanmin(x, axis=None, keepdims=False):
+    """Minimum over ``axis`` ignoring NaN (NaN where a slice is all NaN)."""
+    return _nan_extreme(min, float("inf"), x, axis, keepdims)
+
+
+@_composite
+def nanargmax(x, axis=None, keepdims=False):
+    """Index (int32) of the maximum along ``axis``, ignoring NaN."""
+    return argmax(_nan_filled(convert_to_tensor(x), float("-inf")), axis=axis, keepdims=keepdims)
+
+
+@_composite
+def nanargmin(x, axis=None, keepdims=False):
+    """Index (int32) of the minimum along ``axis``, ignoring NaN."""
+    return argmin(_nan_filled(convert_to_tensor(x), float("inf")), axis=axis, keepdims=keepdims)
+
+
+@_composite
+def nancumsum(x, axis=None, dtype=None):
+    """Cumulative sum along ``axis`` (flattened when None), treating NaN as zero."""
+    return cumsum(_nan_filled(convert_to_tensor(x), 0), axis=axis, dtype=dtype)
+
+
+@_composite
+def nancumprod(x, axis=None, dtype=None):
+    """Cumulative product along ``axis`` (flattened when None), treating NaN as one."""
+    return cumprod(_nan_filled(convert_to_tensor(x), 1), axis=axis, dtype=dtype)
+
+
+def _as_float(x):
+    x = convert_to_tensor(x)
+    return cast(x, _float_dtype(_dtype(x)))
+
+
+@_composite
+def nanmean(x, axis=None, keepdims=False):
+    """Mean over ``axis`` of the values that are not NaN (NaN where there are none)."""
+    x = _as_float(x)
+    count = sum(cast(logical_not(isnan(x)), _dtype(x)), axis=axis, keepdims=keepdims)
+    return divide(nansum(x, axis=axis, keepdims=keepdims), count)
+
+
+@_composite
+def nanvar(x, axis=None, keepdims=False):
+    """Population variance over ``axis`` of the values that are not NaN."""
+    x = _as_float(x)
+    return nanmean(square(subtract(x, nanmean(x, axis=axis, keepdims=True))), axis=axis, keepdims=keepdims)
+
+
+@_composite
+def nanstd(x, axis=None, keepdims=False):
+    """Population standard deviation over ``axis`` of the values that are not NaN."""
+    return sqrt(nanvar(x, axis=axis, keepdims=keepdims))
+
+
+@_composite
+def nanquantile(x, q, axis=None, method="linear", keepdims=False):
+    """The ``q``-th quantiles over ``axis`` of the values that are not NaN (``method`` as ``quantile``)."""
+    if method not in ("linear", "lower", "higher", "midpoint", "nearest"):
+        raise ValueError(
+            f"`nanquantile`: `method` must be one of linear, lower, higher, midpoint, nearest. Received: {method!r}"
+        )
+    x = _as_float(x)
+    shape = shape_of(x)
+    axes = _axes(axis, len(shape), "nanquantile")
+    kept = [a for a in range(len(shape)) if a not in axes]
+    values = sort(reshape(transpose(x, kept + axes), tuple(shape[a] for a in kept) + (-1,)), axis=-1)
+    q = cast(convert_to_tensor(q), _dtype(x))
+    q_shape = shape_of(q)
+    count = sum(cast(logical_not(isnan(values)), _dtype(x)), axis=-1, keepdims=True)
+    position = multiply(reshape(q, q_shape + (1,) * (len(kept) + 1)), subtract(count, 1))
+    values = broadcast_to(values, q_shape + shape_of(values))
+    last = shape_of(values)[-1] - 1
+
+    def at(index):
+        return take_along_axis(values, cast(clip(index, 0, builtins.max(last, 0)), "int32"), axis=-1)
+
+    low, high = floor(position), ceil(position)
+    if method == "lower":
+        result = at(low)
+    elif method == "higher":
+        result = at(high)
+    elif method == "nearest":
+        result = at(round(position))
+    elif method == "midpoint":
+        result = multiply(add(at(low), at(high)), 0.5)
+    else:
+        fraction = subtract(position, low)
+        result = add(at(low), multiply(subtract(at(high), at(low)), fraction))
+    result = where(equal(count, 0), float("nan"), result)[..., 0]
+    if keepdims:
+        result = reshape(result, q_shape + tuple(1 if a in axes else d for a, d in enumerate(shape)))
+    return result
+
+
+@_composite
+def nanmedian(x, axis=None, keepdims=False):
+    """Median over ``axis`` of the values that are not NaN."""
+    return nanquantile(x, 0.5, axis=axis, keepdims=keepdims)
+
+
+def _fractions(q):
+    """Percentiles ``q`` (0 to 100) as quantiles (0 to 1)."""
+    return multiply(convert_to_tensor(q), 0.01)
+
+
+@_composite
+def percentile(x, q, axis=None, method="linear", keepdims=False):
+    """The ``q``-th percentiles (``q`` in [0, 100]) over ``axis``; ``method`` as ``quantile``."""
+    return quantile(x, _fractions(q), axis=axis, method=method, keepdims=keepdims)
+
+
+@_composite
+def nanpercentile(x, q, axis=None, method="linear", keepdims=False):
+    """The ``q``-th percentiles (``q`` in [0, 100]) over ``axis`` of the values that are not NaN."""
+    return nanquantile(x, _fractions(q), axis=axis, method=method, keepdims=keepdims)
+
+
+@_composite
+def ptp(x, axis=None, keepdims=False):
+    """Peak to peak: ``max - min`` over ``axis``."""
+    return subtract(max(x, axis=axis, keepdims=keepdims), min(x, axis=axis, keepdims=keepdims))
+
+
+# -- Keras 3.15 additions: shapes, creation, statistics -----------------------------------------------
+def _check_rank(x, rank: int, op_name: str):
+    if len(shape_of(x)) < rank:
+        raise ValueError(f"`{op_name}` needs a tensor of rank >= {rank}. Received shape {shape_of(x)}.")
+    return x
+
+
+@_composite
+def fliplr(x):
+    """Reverse the order of elements along axis 1 (left/right)."""
+    return flip(_check_rank(x, 2, "fliplr"), axis=1)
+
+
+@_composite
+def flipud(x):
+    """Reverse the order of elements along axis 0 (up/down)."""
+    return flip(_check_rank(x, 1, "flipud"), axis=0)
+
+
+@_composite
+def hsplit(x, indices_or_sections):
+    """Split column-wise: along axis 1 (axis 0 for 1-D tensors), into equal sections or at indices."""
+    axis = 0 if len(shape_of(_check_rank(x, 1, "hsplit"))) == 1 else 1
+    return split(x, indices_or_sections, axis=axis)
+
+
+@_composite
+def vsplit(x, indices_or_sections):
+    """Split row-wise (along axis 0) a tensor of rank >= 2."""
+    return split(_check_rank(x, 2, "vsplit"), indices_or_sections, axis=0)
+
+
+@_composite
+def dsplit(x, indices_or_sections):
+    """Split depth-wise (along axis 2) a tensor of rank >= 3."""
+    return split(_check_rank(x, 3, "dsplit"), indices_or_sections, axis=2)
+
+
+def _at_least_3d(x):
+    x = convert_to_tensor(x)
+    shape = shape_of(x)
+    if len(shape) >= 3:
+        return x
+    return reshape(x, {0: (1, 1, 1), 1: (1,) + shape + (1,), 2: shape + (1,)}[len(shape)])
+
+
+@_composite
+def dstack(xs):
+    """Join tensors depth-wise (along axis 2; 1-D ``(N,)`` becomes ``(1, N, 1)``, 2-D ``(M, N)`` ``(M, N, 1)``)."""
+    return concatenate([_at_least_3d(x) for x in xs], axis=2)
+
+
+@_composite
+def column_stack(xs):
+    """Join tensors as columns (along axis 1); 1-D tensors ``(N,)`` become columns ``(N, 1)``."""
+    xs = [convert_to_tensor(x) for x in xs]
+    return concatenate([reshape(x, (-1, 1)) if len(shape_of(x)) < 2 else x for x in xs], axis=1)
+
+
+empty_like = _engine_op(
+    "zeros_like", _like_rule, "A tensor with the shape (and dtype, unless given) of ``x``; its values are zeros."
+)
+empty_like.__name__ = empty_like.__qualname__ = "empty_like"
+
+
+@_composite
+def geomspace(start, stop, num=50, endpoint=True, dtype=None, axis=0):
+    """``num`` samples from ``start`` to ``stop`` spaced evenly on a log scale (a geometric progression)."""
+    start, stop = convert_to_tensor(start), convert_to_tensor(stop)
+    dtype = result_type(dtype or _dtype(start), float)
+    low, high = cast(start, "float64"), cast(stop, "float64")
+    exponents = linspace(log(abs(low)), log(abs(high)), num, endpoint=endpoint, dtype="float64", axis=axis)
+    samples = multiply(expand_dims(sign(low), axis), exp(exponents))
+    return cast(samples, dtype)
+
+
+@_composite
+def vander(x, N=None, increasing=False):
+    """The Vandermonde matrix of a 1-D ``x``: column ``j`` is ``x ** (N - 1 - j)`` (``x ** j`` if ``increasing``)."""
+    x = _check_rank(convert_to_tensor(x), 1, "vander")
+    columns = shape_of(x)[0] if N is None else N
+    powers = arange(columns, dtype=_dtype(x))
+    if not increasing:
+        powers = flip(powers)
+    return power(expand_dims(x, -1), powers)
+
+
+@_composite
+def corrcoef(x):
+    """Pearson correlation coefficients between the rows (variables) of ``x``; columns are observations."""
+    x = convert_to_tensor(x)
+    x = cast(x, _wide_float(_dtype(x)))
+    x = x if len(shape_of(x)) > 1 else expand_dims(x, 0)
+    centered = subtract(x, mean(x, axis=1, keepdims=True))
+    covariance = matmul(centered, transpose(conj(centered)))
+    scale = sqrt(real(diagonal(covariance)))
+    correlation = divide(divide(covariance, expand_dims(scale, 1)), expand_dims(scale, 0))
+    correlation = clip(correlation, -1, 1)
+    return squeeze(correlation) if len(shape_of(correlation)) and shape_of(correlation)[0] == 1 else correlation
+
+
+@_composite
+def trapezoid(y, x=None, dx=1.0, axis=-1):
+    """Integral of ``y`` along ``axis`` by the trapezoidal rule, at points ``x`` or with spacing ``dx``."""
+    y = _as_float(y)
+    n = shape_of(y)[canonical_axis(axis, len(shape_of(y)), "trapezoid")]
+    ends = take(y, arange(1, n), axis=axis), take(y, arange(0, n - 1), axis=axis)
+    spacing = dx if x is None else diff(convert_to_tensor(x), axis=axis if len(shape_of(x)) > 1 else -1)
+    if x is not None and len(shape_of(x)) == 1 and len(shape_of(y)) > 1:
+        spacing = reshape(spacing, tuple(-1 if a == canonical_axis(axis, len(shape_of(y))) else 1
+                                         for a in range(len(shape_of(y)))))
+    return sum(multiply(multiply(add(*ends), spacing), 0.5), axis=axis)
+
+
+@_composite
+def histogram(x, bins=10, range=None):
+    """Counts (int32) of ``x`` in ``bins`` equal bins over ``range`` (default: min to max), and the bin edges.
+
+    Every bin is half-open except the last, which includes its right edge, as in NumPy.
+    """
+    if not isinstance(bins, int) or isinstance(bins, bool) or bins < 1:
+        raise ValueError(f"`histogram`: `bins` must be a positive int. Received: bins={bins!r}")
+    if range is not None and (len(range) != 2 or range[1] < range[0]):
+        raise ValueError(f"`histogram`: `range` must be a (low, high) pair with low <= high. Received: range={range!r}")
+    x = reshape(convert_to_tensor(x), (-1,))
+    dtype = _float_dtype(_dtype(x))
+    values = cast(x, dtype)
+    low, high = (min(values), max(values)) if range is None else (cast(range[0], dtype), cast(range[1], dtype))
+    degenerate = equal(low, high)
+    low, high = where(degenerate, subtract(low, 0.5), low), where(degenerate, add(high, 0.5), high)
+    edges = linspace(low, high, bins + 1, dtype=dtype)
+    position = floor(multiply(divide(subtract(values, low), subtract(high, low)), bins))
+    inside = logical_and(greater_equal(values, low), less_equal(values, high))
+    index = where(inside, clip(cast(position, "int32"), 0, bins - 1), bins)
+    counts = bincount(index, minlength=bins + 1)[:bins]
+    return cast(counts, "int32"), edges
+
+
+# -- Keras 3.15 additions: determinant, unique, bit views, vectorize ----------------------------------
+def _slogdet_rule(x):
+    shape = shape_of(x)
+    if len(shape) < 2 or (None not in shape[-2:] and shape[-1] != shape[-2]):
+        raise ValueError(f"`slogdet` expects square matrices (..., M, M). Received shape {shape}.")
+    dtype = _float_dtype(_dtype(x))
+    return SymbolicTensor(shape[:-2], dtype), SymbolicTensor(shape[:-2], dtype)
+
+
+slogdet = _engine_op("slogdet", _slogdet_rule, "Sign and natural log of the absolute determinant of square matrices.")
+
+
+def _unique_rule(x, sorted=True, return_index=False, return_inverse=False, return_counts=False, axis=None,
+                 size=None, fill_value=None):
+    shape = shape_of(x)
+    if axis is None:
+        values_shape = (size,)
+    else:
+        axis = canonical_axis(axis, len(shape), "unique")
+        values_shape = shape[:axis] + (size,) + shape[axis + 1:]
+    outputs = [SymbolicTensor(values_shape, _dtype(x))]
+    if return_index:
+        outputs.append(SymbolicTensor((size,), "int32"))
+    if return_inverse:
+        outputs.append(SymbolicTensor(shape if axis is None else (shape[axis],), "int32"))
+    if return_counts:
+        outputs.append(SymbolicTensor((size,), "int32"))
+    return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+
+unique = _engine_op(
+    "unique", _unique_rule,
+    "Sorted unique values of ``x`` (flattened, or slices along ``axis``), with optional first-occurrence indices, "
+    "inverse indices and counts (int32). A static ``size`` pads (with ``fill_value``, default 0) or cuts the "
+    "result to a fixed length, which compiled JAX code needs.",
+)
+
+
+def _view_rule(x, dtype=None):
+    shape, old = shape_of(x), _dtype(x)
+    new = old if dtype is None else standardize_dtype(dtype)
+    old_size, new_size = dtype_size(old) // 8 or 1, dtype_size(new) // 8 or 1
+    if old_size == new_size:
+        return SymbolicTensor(shape, new)
+    if not shape or (shape[-1] is not None and shape[-1] * old_size % new_size):
+        raise ValueError(f"`view`: cannot view a tensor of shape {shape} and dtype {old} as {new}: the last axis' "
+                         f"bytes do not divide into items of the new size.")
+    last = None if shape[-1] is None else shape[-1] * old_size // new_size
+    return SymbolicTensor(shape[:-1] + (last,), new)
+
+
+view = _engine_op("view", _view_rule, "The same bytes read as ``dtype`` (the last axis rescales with the item size).")
+
+
+def vectorize(pyfunc, *, excluded=None, signature=None):
+    """``pyfunc`` made to broadcast over leading axes, like ``numpy.vectorize``.
+
+    Positional arguments are mapped over their loop axes (all axes, or those before the core axes that
+    ``signature`` such as ``"(n),(n)->()"`` names); those in ``excluded`` (positions or keyword names) and
+    keyword arguments are passed through unchanged. The engine's ``vectorized_map`` runs the calls.
+    """
+    excluded = set(excluded or ())
+    core_ranks = None
+    if signature is not None:
+        inputs = signature.replace(" ", "").split("->")[0]
+        core_ranks = [len([d for d in group.split(",") if d]) for group in re.findall(r"\(([^)]*)\)", inputs)]
+
+    @functools.wraps(pyfunc)
+    def vectorized(*args, **kwargs):
+        mapped = [i for i in builtins.range(len(args)) if i not in excluded]
+        tensors = {i: convert_to_tensor(args[i]) for i in mapped}
+        ranks = {i: core_ranks[n] if core_ranks else 0 for n, i in enumerate(mapped)}
+        loop_shapes = [shape_of(t)[: len(shape_of(t)) - ranks[i]] for i, t in tensors.items()]
+        loop = broadcast_shapes(*loop_shapes, op_name="vectorize") if loop_shapes else ()
+        if not loop:
+            return pyfunc(*args, **kwargs)
+        flat = {i: reshape(broadcast_to(t, loop + shape_of(t)[len(shape_of(t)) - ranks[i]:]),
+                           (-1,) + shape_of(t)[len(shape_of(t)) - ranks[i]:]) for i, t in tensors.items()}
+
+        def call(elements):
+            full = list(args)
+            for i, element in zip(mapped, elements):
+                full[i] = element
+            return pyfunc(*full, **kwargs)
+
+        result = backend.core.vectorized_map(call, tuple(flat[i] for i in mapped))
+        return tree.map_structure(lambda y: reshape(y, loop + shape_of(y)[1:]), result)
+
+    return vectorized
+
+
 __all__ = [
-    "abs", "absolute", "add", "all", "amax", "amin", "angle", "any", "append", "arange", "arccos", "arccosh",
-    "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "argmax", "argmin", "argpartition", "argsort", "array",
-    "array_split", "average", "bincount", "bitwise_and", "bitwise_invert", "bitwise_left_shift", "bitwise_not",
-    "bitwise_or", "bitwise_right_shift", "bitwise_xor", "broadcast_to", "cbrt", "ceil", "clip", "concatenate",
-    "conj", "conjugate", "copy", "correlate", "cos", "cosh", "count_nonzero", "cross", "cumprod", "cumsum",
-    "deg2rad", "diag", "diagflat", "diagonal", "diff", "digitize", "divide", "divide_no_nan", "dot", "einsum",
-    "empty", "equal", "exp", "exp2", "expand_dims", "expm1", "eye", "flip", "floor", "floor_divide", "full",
-    "full_like", "get_item", "greater", "greater_equal", "heaviside", "hstack", "hypot", "identity", "imag",
-    "inner", "isclose", "isfinite", "isin", "isinf", "isnan", "isneginf", "isposinf", "kron", "left_shift", "less",
-    "less_equal", "linspace", "log", "log10", "log1p", "log2", "logaddexp", "logical_and", "logical_not",
-    "logical_or", "logical_xor", "logspace", "matmul", "max", "maximum", "mean", "median", "meshgrid", "min",
-    "minimum", "mod", "moveaxis", "multiply", "nan_to_num", "ndim", "negative", "nonzero", "not_equal", "ones",
-    "ones_like", "outer", "pad", "power", "prod", "quantile", "ravel", "real", "reciprocal", "repeat", "reshape",
-    "right_shift", "roll", "rot90", "round", "searchsorted", "select", "sign", "signbit", "sin", "sinh", "size",
-    "sort", "split", "sqrt", "square", "squeeze", "stack", "std", "subtract", "sum", "swapaxes", "take",
-    "take_along_axis", "tan", "tanh", "tensordot", "tile", "trace", "transpose", "tri", "tril", "triu",
-    "true_divide", "trunc", "unravel_index", "var", "vdot", "vstack", "where", "zeros", "zeros_like"
+    "abs", "absolute", "add", "all", "allclose", "amax", "amin", "angle", "any", "append", "arange", "arccos",
+    "arccosh", "arcsin", "arcsinh", "arctan", "arctan2", "arctanh", "argmax", "argmin", "argpartition", "argsort",
+    "array", "array_split", "average", "bartlett", "bincount", "bitwise_and", "bitwise_invert", "bitwise_left_shift",
+    "bitwise_not", "bitwise_or", "bitwise_right_shift", "bitwise_xor", "blackman", "broadcast_to", "cbrt", "ceil",
+    "clip", "column_stack", "concatenate", "conj", "conjugate", "copy", "corrcoef", "correlate", "cos", "cosh",
+    "count_nonzero",
+    "cross", "cumprod", "cumsum", "deg2rad", "diag", "diagflat", "diagonal", "diff", "digitize", "divide",
+    "divide_no_nan", "dot", "dsplit", "dstack", "einsum", "empty", "empty_like", "equal", "exp", "exp2",
+    "expand_dims", "expm1", "eye", "fabs", "flip", "fliplr", "flipud", "floor", "floor_divide", "fmax", "fmin",
+    "fmod", "full", "full_like", "gcd", "geomspace", "get_item", "greater", "greater_equal", "hamming", "hanning",
+    "heaviside", "histogram", "hsplit", "hstack", "hypot", "i0", "identity", "imag", "inner", "isclose", "isfinite",
+    "isin", "isinf", "isnan", "isneginf", "isposinf", "isreal", "kaiser", "kron", "lcm", "ldexp", "left_shift",
+    "less", "less_equal", "linspace", "log", "log10", "log1p", "log2", "logaddexp", "logaddexp2", "logical_and",
+    "logical_not", "logical_or", "logical_xor", "logspace", "matmul", "max", "maximum", "mean", "median", "meshgrid",
+    "min", "minimum", "mod", "moveaxis", "multiply", "nan_to_num", "nanargmax", "nanargmin", "nancumprod",
+    "nancumsum", "nanmax", "nanmean", "nanmedian", "nanmin", "nanpercentile", "nanprod", "nanquantile", "nanstd",
+    "nansum", "nanvar", "ndim", "negative", "nextafter", "nonzero", "not_equal", "ones", "ones_like", "outer", "pad",
+    "percentile", "power", "prod", "ptp", "quantile", "rad2deg", "ravel", "real", "reciprocal", "repeat", "reshape",
+    "right_shift", "roll", "rot90", "round", "searchsorted", "select", "sign", "signbit", "sin", "sinc", "sinh",
+    "size", "slogdet", "sort", "split", "sqrt", "square", "squeeze", "stack", "std", "subtract", "sum", "swapaxes",
+    "take", "take_along_axis", "tan", "tanh", "tensordot", "tile", "trace", "transpose", "trapezoid", "tri", "tril",
+    "triu", "true_divide", "trunc", "unique", "unravel_index", "vander", "var", "vdot", "vectorize", "view",
+    "vsplit", "vstack", "where", "zeros", "zeros_like"
 ]

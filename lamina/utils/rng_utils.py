@@ -7,7 +7,7 @@ import random as _python_random
 import numpy as np
 
 from lamina import backend
-from lamina.random import seed_generator
+from lamina.backend.common import seed_generator
 
 
 def set_random_seed(seed: int) -> None:

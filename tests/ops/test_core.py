@@ -123,7 +123,8 @@ def test_map_and_vectorized_map(engine, rng):
     np.testing.assert_allclose(to_numpy(ops.map(lambda x: ops.sum(x * x), xs)), (xs * xs).sum(1), rtol=1e-5)
     pair = ops.map(lambda x: (x[0], x[1] * 2.0), (xs, xs))
     np.testing.assert_allclose(to_numpy(pair[1]), xs * 2, rtol=1e-6)
-    np.testing.assert_allclose(to_numpy(ops.vectorized_map(lambda x: ops.matmul(x, x), xs)), (xs * xs).sum(1), rtol=1e-5)
+    mapped = ops.vectorized_map(lambda x: ops.matmul(x, x), xs)
+    np.testing.assert_allclose(to_numpy(mapped), (xs * xs).sum(1), rtol=1e-5)
 
 
 # -- slicing and scattering -----------------------------------------------------------------------

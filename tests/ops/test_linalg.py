@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
+from spec_check import check_spec
 
 from lamina.backend import SymbolicTensor, convert_to_numpy
 from lamina.ops import linalg
-from spec_check import check_spec
 
 
 def _np(x):
@@ -204,3 +204,32 @@ def test_int_inputs_compute_in_floatx(engine):
     for fn in (linalg.cholesky, linalg.det, linalg.inv, linalg.eigh, linalg.qr, linalg.svd, linalg.lu_factor):
         check_spec(fn(x), fn(_sym(x)))
     np.testing.assert_allclose(_np(linalg.solve(x, np.array([1, 2], "int32"))), np.linalg.solve(x, [1, 2]), rtol=1e-6)
+
+
+def test_cholesky_inverse_pinv_rank_power(engine):
+    a = np.array([[4.0, 2.0], [2.0, 3.0]], "float32")
+    lower = np.linalg.cholesky(a)
+    np.testing.assert_allclose(convert_to_numpy(linalg.cholesky_inverse(lower)), np.linalg.inv(a), rtol=1e-5)
+    upper = linalg.cholesky_inverse(lower.T, upper=True)
+    np.testing.assert_allclose(convert_to_numpy(upper), np.linalg.inv(a), rtol=1e-5)
+    m = np.array([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]], "float32")
+    p = linalg.pinv(m)
+    np.testing.assert_allclose(convert_to_numpy(p), np.linalg.pinv(m), rtol=1e-4, atol=1e-5)
+    check_spec(p, linalg.pinv(SymbolicTensor((3, 2))))
+    rank = linalg.matrix_rank(np.array([[1.0, 2.0], [2.0, 4.0]], "float32"))
+    assert int(convert_to_numpy(rank)) == 1
+    check_spec(rank, linalg.matrix_rank(SymbolicTensor((2, 2))))
+    cube = linalg.matrix_power(np.array([[1, 1], [0, 1]], "int32"), 3)
+    np.testing.assert_array_equal(convert_to_numpy(cube), [[1, 3], [0, 1]])
+    check_spec(cube, linalg.matrix_power(SymbolicTensor((2, 2), "int32"), 3))
+    np.testing.assert_allclose(convert_to_numpy(linalg.matrix_power(a, -1)), np.linalg.inv(a), rtol=1e-5)
+
+
+def test_jvp(engine):
+    from lamina import ops
+    x = np.array([0.0, 1.0], "float32")
+    out, tangent = ops.jvp(lambda v: ops.sin(v) * 2.0, (x,), (np.ones(2, "float32"),))
+    np.testing.assert_allclose(convert_to_numpy(out), 2 * np.sin(x), rtol=1e-6)
+    np.testing.assert_allclose(convert_to_numpy(tangent), 2 * np.cos(x), rtol=1e-6)
+    specs = ops.jvp(lambda v: ops.sin(v), (SymbolicTensor((None, 2)),), (SymbolicTensor((None, 2)),))
+    assert [s.shape for s in specs] == [(None, 2), (None, 2)]

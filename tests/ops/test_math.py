@@ -4,10 +4,10 @@ import math as pymath
 
 import numpy as np
 import pytest
+from spec_check import check_spec
 
 from lamina.backend import SymbolicTensor, convert_to_numpy
 from lamina.ops import math
-from spec_check import check_spec
 
 
 def test_logsumexp(engine, rng):
@@ -198,3 +198,33 @@ def test_qr_and_solve_are_exported(engine):
     from lamina.ops import linalg
 
     assert math.qr is linalg.qr and math.solve is linalg.solve
+
+
+def test_erfc_gammainc_cdist(engine):
+    x = np.array([-1.0, 0.0, 0.5, 3.0], "float32")
+    ref = np.array([1 - pymath.erf(v) for v in x])
+    np.testing.assert_allclose(convert_to_numpy(math.erfc(x)), ref, rtol=1e-5)
+    check_spec(math.erfc(np.array([1, 2], "int32")), math.erfc(SymbolicTensor((2,), "int32")))
+    # P(1, x) = 1 - exp(-x); P(2, x) = 1 - (1 + x) exp(-x)
+    out = math.gammainc(np.array([1.0, 2.0], "float32"), np.array([0.5, 3.0], "float32"))
+    np.testing.assert_allclose(convert_to_numpy(out), [1 - np.exp(-0.5), 1 - 4 * np.exp(-3.0)], rtol=1e-5)
+    a, b = np.array([[0.0, 0.0], [3.0, 4.0]], "float32"), np.array([[0.0, 0.0], [1.0, 1.0], [3.0, 0.0]], "float32")
+    ref = np.sqrt(((a[:, None] - b[None]) ** 2).sum(-1))
+    np.testing.assert_allclose(convert_to_numpy(math.cdist(a, b)), ref, rtol=1e-6)
+    check_spec(math.cdist(a, b), math.cdist(SymbolicTensor((2, 2)), SymbolicTensor((3, 2))))
+
+
+def test_segment_min_and_prod(engine):
+    data, ids = np.array([3.0, 1.0, 2.0, 5.0], "float32"), np.array([0, 0, 2, 2], "int32")
+    np.testing.assert_array_equal(convert_to_numpy(math.segment_min(data, ids, num_segments=3)), [1, np.inf, 2])
+    np.testing.assert_array_equal(convert_to_numpy(math.segment_prod(data, ids, num_segments=3)), [3, 1, 10])
+
+
+def test_view_as_complex_and_real(engine):
+    pairs = np.array([[1.0, 2.0], [3.0, -4.0]], "float32")
+    z = math.view_as_complex(pairs)
+    np.testing.assert_array_equal(convert_to_numpy(z), [1 + 2j, 3 - 4j])
+    check_spec(z, math.view_as_complex(SymbolicTensor((2, 2))))
+    back = math.view_as_real(z)
+    np.testing.assert_array_equal(convert_to_numpy(back), pairs)
+    check_spec(back, math.view_as_real(SymbolicTensor((2,), "complex64")))

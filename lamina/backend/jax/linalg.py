@@ -9,7 +9,7 @@ from __future__ import annotations
 import jax
 import jax.numpy as jnp
 
-from lamina.backend.jax.numpy import _float, _float_pair
+from lamina.backend.jax.numpy import _float, _float_pair, _tensor
 
 
 def _is_vector_rhs(a, b) -> bool:
@@ -26,6 +26,12 @@ def _solve_columns(solver, a, b):
 
 def cholesky(x, upper=False):
     return jnp.linalg.cholesky(_float(x), upper=upper)
+
+
+def cholesky_inverse(x, upper=False):
+    x = _float(x)
+    identity = jnp.broadcast_to(jnp.eye(x.shape[-1], dtype=x.dtype), x.shape)
+    return jax.scipy.linalg.cho_solve((x, not upper), identity)
 
 
 def det(x):
@@ -77,3 +83,32 @@ def svd(x, full_matrices=True, compute_uv=True):
     if not compute_uv:
         return jnp.linalg.svd(x, compute_uv=False)
     return tuple(jnp.linalg.svd(x, full_matrices=full_matrices))
+
+
+def _default_rtol(x) -> float:
+    """``max(M, N) * eps``: the relative cut-off of singular values (as NumPy's matrix_rank)."""
+    return max(x.shape[-2:]) * float(jnp.finfo(x.dtype).eps)
+
+
+def pinv(x, rcond=None):
+    x = _float(x)
+    return jnp.linalg.pinv(x, rtol=_default_rtol(x) if rcond is None else rcond)
+
+
+def matrix_rank(x, tol=None):
+    x = _float(x)
+    singular = jnp.linalg.svd(x, compute_uv=False)
+    if tol is None:
+        tol = jnp.max(singular, axis=-1, keepdims=True) * _default_rtol(x)
+    return jnp.sum(singular > tol, axis=-1).astype(jnp.int32)
+
+
+def matrix_power(x, n):
+    x = _tensor(x) if n >= 0 else _float(x)
+    return jnp.linalg.matrix_power(x, n)
+
+
+def jvp(fun, primals, tangents, has_aux=False):
+    primals = tuple(_tensor(p) for p in primals)
+    tangents = tuple(_tensor(t).astype(p.dtype) for p, t in zip(primals, tangents))
+    return jax.jvp(fun, primals, tangents, has_aux=has_aux)

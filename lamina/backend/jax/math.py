@@ -55,8 +55,29 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):
     return _segment_reduce(jax.ops.segment_max, data, segment_ids, num_segments)
 
 
+def segment_min(data, segment_ids, num_segments=None, sorted=False):
+    return _segment_reduce(jax.ops.segment_min, data, segment_ids, num_segments)
+
+
+def segment_prod(data, segment_ids, num_segments=None, sorted=False):
+    return _segment_reduce(jax.ops.segment_prod, data, segment_ids, num_segments)
+
+
 def erf(x):
     return jax.scipy.special.erf(_float(x))
+
+
+def erfc(x):
+    return jax.scipy.special.erfc(_float(x))
+
+
+def gammainc(x1, x2):
+    return jax.scipy.special.gammainc(*_float_pair(x1, x2))
+
+
+def cdist(x, y):
+    x, y = _float_pair(x, y)
+    return jnp.sqrt(jnp.sum(jnp.square(x[..., :, None, :] - y[..., None, :, :]), axis=-1))
 
 
 def erfinv(x):
@@ -150,3 +171,13 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
         if end > total:
             signal = jnp.pad(signal, [(0, 0)] * len(batch) + [(0, end - total)])
     return signal[..., start:end]
+
+
+def view_as_complex(x):
+    x = _tensor(x).astype(jnp.float32)
+    return jax.lax.complex(x[..., 0], x[..., 1])
+
+
+def view_as_real(x):
+    x = _float(x)
+    return jnp.stack([jnp.real(x), jnp.imag(x)], axis=-1)

@@ -11,6 +11,7 @@ import math
 
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jax import lax
 
 from lamina import config
@@ -420,3 +421,95 @@ def rms_normalization(x, scale=None, axis=(-1,), epsilon=1e-7):
     if scale is not None:
         out = out * _norm_parameter(scale, wide, axis)
     return out.astype(x.dtype)
+
+
+
+# -- norms, image quality, complex numbers, patches -------------------------------------------------
+def normalize(x, axis=-1, order=2, epsilon=1e-7):
+    x = _float(x)
+    if x.ndim == 0:
+        x = x.reshape(1)
+    axis = None if axis is None else (axis if isinstance(axis, int) else tuple(axis))
+    norm = jnp.linalg.vector_norm(x, ord=order, axis=axis, keepdims=True)
+    return x / jnp.maximum(norm, epsilon)
+
+
+def psnr(x1, x2, max_val):
+    x1, x2 = _operands(_float(x1), _float(x2))
+    mse = jnp.mean(jnp.square(x1 - x2))
+    return 20 * jnp.log10(_like(max_val, x1)) - 10 * jnp.log10(mse)
+
+
+def polar(abs_, angle):
+    abs_, angle = _operands(_float(abs_), _float(angle))
+    return lax.complex(abs_ * jnp.cos(angle), abs_ * jnp.sin(angle))
+
+
+def _window_origins(size, kernel, dilation, padding, stride):
+    """Number of windows along one padded axis, and the slice each kernel offset reads from it."""
+    count = (size + 2 * padding - dilation * (kernel - 1) - 1) // stride + 1
+    return count, [slice(k * dilation, k * dilation + stride * (count - 1) + 1, stride) for k in range(kernel)]
+
+
+def unfold(x, kernel_size, dilation, padding, stride):
+    """Columns ``(N, C * kH * kW, L)``: one strided slice of the padded input per kernel offset."""
+    x = _tensor(x)
+    n, c, h, w = x.shape
+    x = jnp.pad(x, ((0, 0), (0, 0), (padding[0],) * 2, (padding[1],) * 2))
+    rows, row_slices = _window_origins(h, kernel_size[0], dilation[0], padding[0], stride[0])
+    cols, col_slices = _window_origins(w, kernel_size[1], dilation[1], padding[1], stride[1])
+    blocks = jnp.stack([x[:, :, i, j] for i in row_slices for j in col_slices], axis=2)
+    return blocks.reshape(n, c * len(row_slices) * len(col_slices), rows * cols)
+
+
+def fold(x, output_size, kernel_size, dilation, padding, stride):
+    """Sum columns ``(N, C * kH * kW, L)`` into ``(N, C, *output_size)``: one strided add per kernel offset."""
+    x = _tensor(x)
+    n, ckk, _ = x.shape
+    (kh, kw), (ph, pw) = kernel_size, padding
+    rows, row_slices = _window_origins(output_size[0], kh, dilation[0], ph, stride[0])
+    cols, col_slices = _window_origins(output_size[1], kw, dilation[1], pw, stride[1])
+    blocks = x.reshape(n, ckk // (kh * kw), kh, kw, rows, cols)
+    out = jnp.zeros((n, ckk // (kh * kw), output_size[0] + 2 * ph, output_size[1] + 2 * pw), x.dtype)
+    for i, row_slice in enumerate(row_slices):
+        for j, col_slice in enumerate(col_slices):
+            out = out.at[:, :, row_slice, col_slice].add(blocks[:, :, i, j])
+    return out[:, :, ph:ph + output_size[0], pw:pw + output_size[1]]
+
+
+# -- adaptive pooling -----------------------------------------------------------------------------
+def _adaptive_bins(size: int, out: int):
+    """PyTorch's (and Keras') bins: output ``i`` pools ``[floor(i * size / out), ceil((i + 1) * size / out))``.
+
+    Returns the input index of each (bin, slot), ``(out, width)``, slots past a bin's end repeating its last
+    index, and which slots are real. Shapes are static, so under ``jit`` this is all constants.
+    """
+    bounds = [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
+    width = max(end - start for start, end in bounds)
+    index = np.array([[min(start + k, end - 1) for k in range(width)] for start, end in bounds])
+    valid = np.array([[start + k < end for k in range(width)] for start, end in bounds])
+    return index, valid
+
+
+def _adaptive_pool(x, output_size, data_format, average: bool):
+    """Pool one spatial axis at a time (a box's max or mean is the max or mean of its rows'): gather each
+    bin's cells into a new axis, then reduce it."""
+    for axis, out in zip(_layout(x, data_format)[2:], output_size, strict=True):
+        index, valid = _adaptive_bins(x.shape[axis], out)
+        cells = jnp.take(x, index.reshape(-1), axis=axis).reshape(x.shape[:axis] + index.shape + x.shape[axis + 1:])
+        if not average:
+            x = jnp.max(cells, axis=axis + 1)
+            continue
+        keep = valid.reshape(valid.shape + (1,) * (x.ndim - axis - 1))
+        counts = valid.sum(axis=1).reshape((out,) + (1,) * (x.ndim - axis - 1))
+        wide = _widened(cells)
+        x = (jnp.sum(jnp.where(keep, wide, 0), axis=axis + 1) / counts).astype(x.dtype)
+    return x
+
+
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    return _adaptive_pool(_float(inputs), output_size, data_format, average=True)
+
+
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    return _adaptive_pool(_tensor(inputs), output_size, data_format, average=False)

@@ -21,7 +21,7 @@ from lamina.backend.jax.core import Tensor, convert_to_tensor, engine_dtype, get
 
 _Array = jax.Array
 _SCALARS = (bool, int, float)
-_NARROW = ("bool", "int8", "int16", "uint8")
+_NARROW = ("bool", "int8", "int16", "uint8", "uint16")
 
 
 def _tensor(x):
@@ -73,18 +73,26 @@ def _inexact(x) -> bool:
     return jnp.issubdtype(x.dtype, jnp.inexact)
 
 
-def _float(x):
-    """``x`` as a floating array: integer and bool inputs become floatx, as Keras' float-valued ops do."""
+def _float(x, dtype=None):
+    """``x`` as a floating array: integer and bool inputs become ``dtype`` (floatx by default, as Keras'
+    float-valued ops give)."""
     x = _tensor(x)
-    return x if _inexact(x) else x.astype(engine_dtype(config.floatx()))
+    return x if _inexact(x) else x.astype(engine_dtype(dtype or config.floatx()))
 
 
-def _float_pair(x1, x2):
+def _float_pair(x1, x2, wide=False):
+    """Both operands promoted, then made floating (ints give floatx; with ``wide``, int64 gives float64)."""
     x1, x2 = _pair(x1, x2)
     if _inexact(x1):
         return x1, x2
-    dtype = engine_dtype(config.floatx())
+    dtype = jnp.float64 if wide and x1.dtype == jnp.int64 else engine_dtype(config.floatx())
     return x1.astype(dtype), x2.astype(dtype)
+
+
+def _wide_float(x):
+    """``x`` as a floating array wide enough for it: int64 gives float64, other ints and bool floatx."""
+    x = _tensor(x)
+    return x.astype(jnp.float64) if x.dtype == jnp.int64 else _float(x)
 
 
 def _dims(x, axis):
@@ -162,12 +170,11 @@ def logaddexp(x1, x2):
 
 
 def hypot(x1, x2):
-    return jnp.hypot(*_float_pair(x1, x2))
+    return jnp.hypot(*_float_pair(x1, x2, wide=True))
 
 
 def heaviside(x1, x2):
-    x1, x2 = _pair(x1, x2)
-    return jnp.heaviside(x1, x2).astype(x1.dtype)  # jnp computes integer inputs in floating point
+    return jnp.heaviside(*_float_pair(x1, x2, wide=True))
 
 
 def _float_unary(jnp_fn):
@@ -183,7 +190,6 @@ log1p = _float_unary(jnp.log1p)
 log2 = _float_unary(jnp.log2)
 log10 = _float_unary(jnp.log10)
 sqrt = _float_unary(jnp.sqrt)
-cbrt = _float_unary(jnp.cbrt)
 sin = _float_unary(jnp.sin)
 cos = _float_unary(jnp.cos)
 tan = _float_unary(jnp.tan)
@@ -199,8 +205,18 @@ arctanh = _float_unary(jnp.arctanh)
 reciprocal = _float_unary(jnp.reciprocal)
 floor = _float_unary(jnp.floor)
 ceil = _float_unary(jnp.ceil)
-deg2rad = _float_unary(jnp.deg2rad)
 angle = _float_unary(jnp.angle)
+
+
+def _wide_float_unary(fn):
+    """An elementwise op computed in a float wide enough for the input (int64 gives float64)."""
+    return lambda x: fn(_wide_float(x))
+
+
+deg2rad = _wide_float_unary(jnp.deg2rad)
+rad2deg = _wide_float_unary(jnp.rad2deg)
+i0 = _wide_float_unary(jnp.i0)
+cbrt = _wide_float_unary(jnp.cbrt)
 
 
 def absolute(x):
@@ -213,7 +229,8 @@ def negative(x):
 
 
 def sign(x):
-    return jnp.sign(_tensor(x))
+    x = _tensor(x)
+    return x if x.dtype == jnp.bool_ else jnp.sign(x)  # the sign of a truth value is itself
 
 
 def square(x):
@@ -357,7 +374,7 @@ def prod(x, axis=None, keepdims=False):
 
 
 def mean(x, axis=None, keepdims=False):
-    x = _float(x)
+    x = _float(x, "float32")  # Keras: the mean of ints and bool is float32, whatever floatx is
     return jnp.mean(x, axis=_dims(x, axis), keepdims=keepdims)
 
 
@@ -511,7 +528,7 @@ def quantile(x, q, axis=None, method="linear", keepdims=False):
 
 def average(x, axis=None, weights=None):
     if weights is None:
-        return mean(x, axis=axis)
+        return mean(_float(x), axis=axis)  # unlike mean, Keras' average of ints is floatx
     x, weights = _float_pair(x, weights)
     if weights.ndim == 1 and x.ndim > 1 and axis is not None:
         shape = [1] * x.ndim
@@ -522,8 +539,14 @@ def average(x, axis=None, weights=None):
 
 
 # -- linear algebra -------------------------------------------------------------------------------
+def _only_int8(operands) -> bool:
+    """True when every operand is int8 before promotion: Keras widens only those products to int32."""
+    return builtins.all(get_dtype(x) == "int8" for x in operands)
+
+
 def matmul(x1, x2):
-    return jnp.matmul(*_pair(x1, x2))
+    int8 = _only_int8((x1, x2))
+    return jnp.matmul(*_pair(x1, x2), preferred_element_type=jnp.int32 if int8 else None)
 
 
 def tensordot(x1, x2, axes=2):
@@ -549,7 +572,10 @@ def vdot(x1, x2):
 
 
 def kron(x1, x2):
-    return jnp.kron(*_pair(x1, x2))
+    x1, x2 = _pair(x1, x2)
+    if x1.dtype == jnp.bool_:  # lax.mul refuses bool; the product of truth values is their AND
+        return jnp.kron(x1.astype(jnp.int8), x2.astype(jnp.int8)).astype(jnp.bool_)
+    return jnp.kron(x1, x2)
 
 
 def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
@@ -557,7 +583,8 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
 
 
 def einsum(subscripts, *operands, **kwargs):
-    return jnp.einsum(subscripts, *_promote_all(operands))
+    int8 = _only_int8(operands)
+    return jnp.einsum(subscripts, *_promote_all(operands), preferred_element_type=jnp.int32 if int8 else None)
 
 
 def diagonal(x, offset=0, axis1=0, axis2=1):
@@ -591,7 +618,7 @@ def triu(x, k=0):
 def correlate(x1, x2, mode="valid"):
     if mode not in ("valid", "same", "full"):
         raise ValueError(f"`correlate`: `mode` must be one of valid, same, full. Received: mode={mode!r}")
-    return jnp.correlate(*_float_pair(x1, x2), mode=mode)
+    return jnp.correlate(*_float_pair(x1, x2, wide=True), mode=mode)
 
 
 # -- shape manipulation ---------------------------------------------------------------------------
@@ -741,7 +768,9 @@ def argpartition(x, kth, axis=-1):
 def _cumulative(jnp_fn):
     def cumulative(x, axis=None, dtype=None):
         x = _tensor(x)
-        return jnp_fn(x, axis=axis, dtype=_accumulator_dtype(x) if dtype is None else engine_dtype(dtype))
+        if dtype is None:
+            dtype = jnp.int32 if x.dtype == jnp.bool_ else x.dtype  # Keras keeps narrow ints here
+        return jnp_fn(x, axis=axis, dtype=engine_dtype(dtype))
     return cumulative
 
 
@@ -805,3 +834,74 @@ def size(x):
 
 def get_item(x, key):
     return _tensor(x)[key]
+
+
+# -- Keras 3.15 additions: NaN-aware maxima, integer arithmetic, float bit tricks, unique -------------
+def fabs(x):
+    return jnp.abs(_float(x))
+
+
+sinc = _float_unary(jnp.sinc)
+
+
+def isreal(x):
+    return jnp.isreal(_tensor(x))
+
+
+fmax = _binary(jnp.fmax)
+fmin = _binary(jnp.fmin)
+gcd = _binary(jnp.gcd)
+lcm = _binary(jnp.lcm)
+
+
+def fmod(x1, x2):
+    x1, x2 = _pair(x1, x2)
+    if x1.dtype == jnp.bool_:
+        x1, x2 = x1.astype(jnp.int32), x2.astype(jnp.int32)
+    return jnp.fmod(x1, x2)
+
+
+def logaddexp2(x1, x2):
+    return jnp.logaddexp2(*_float_pair(x1, x2))
+
+
+def nextafter(x1, x2):
+    return jnp.nextafter(*_float_pair(x1, x2))
+
+
+def ldexp(x1, x2):
+    x2 = _tensor(x2)
+    if _inexact(x2):
+        raise TypeError(f"`ldexp`: `x2` must be an integer tensor. Received: x2.dtype={get_dtype(x2)}")
+    x1 = convert_to_tensor(x1, result_type(_kind(x1), get_dtype(x2), float))
+    return x1 * jnp.exp2(x2.astype(x1.dtype))
+
+
+def slogdet(x):
+    sign, logabsdet = jnp.linalg.slogdet(_float(x))
+    return sign, logabsdet
+
+
+def view(x, dtype=None):
+    x = _tensor(x)
+    return x if dtype is None else x.view(engine_dtype(dtype))
+
+
+def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False, axis=None, size=None,
+           fill_value=None):
+    """Sorted unique values (of ``x`` flattened, or slices along ``axis``), padded or cut to ``size``.
+
+    Inside ``jax.jit`` the number of unique values is not static: ``size`` must be given there.
+    """
+    x = _tensor(x)
+    if size is None and isinstance(x, jax.core.Tracer):
+        raise ValueError("`unique` inside a compiled (jax.jit) function needs a static `size`. Received: size=None")
+    result = jnp.unique(x, return_index=return_index, return_inverse=return_inverse, return_counts=return_counts,
+                        axis=axis, size=size, fill_value=None if size is None else (fill_value or 0))
+    if not isinstance(result, tuple):
+        return result
+    values, *extras = result
+    if return_inverse and axis is None:
+        position = 1 if return_index else 0
+        extras[position] = extras[position].reshape(x.shape)
+    return (values, *(_index(t) for t in extras))

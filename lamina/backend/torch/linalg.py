@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import torch
 
-from lamina.backend.torch.numpy import _float, _float_pair
+from lamina.backend.torch.numpy import _float, _float_pair, _tensor
 
 
 def _is_vector_rhs(a: torch.Tensor, b: torch.Tensor) -> bool:
@@ -18,6 +18,10 @@ def _is_vector_rhs(a: torch.Tensor, b: torch.Tensor) -> bool:
 
 def cholesky(x, upper=False):
     return torch.linalg.cholesky(_float(x), upper=upper)
+
+
+def cholesky_inverse(x, upper=False):
+    return torch.cholesky_inverse(_float(x), upper=upper)
 
 
 def det(x):
@@ -74,3 +78,32 @@ def svd(x, full_matrices=True, compute_uv=True):
     if not compute_uv:
         return torch.linalg.svdvals(x)
     return tuple(torch.linalg.svd(x, full_matrices=full_matrices))
+
+
+def _default_rtol(x: torch.Tensor) -> float:
+    """``max(M, N) * eps``: the relative cut-off of singular values (as NumPy's matrix_rank)."""
+    return max(x.shape[-2:]) * torch.finfo(x.dtype).eps
+
+
+def pinv(x, rcond=None):
+    x = _float(x)
+    return torch.linalg.pinv(x, rtol=_default_rtol(x) if rcond is None else rcond)
+
+
+def matrix_rank(x, tol=None):
+    x = _float(x)
+    singular = torch.linalg.svdvals(x)
+    if tol is None:
+        tol = singular.amax(dim=-1, keepdim=True) * _default_rtol(x)
+    return (singular > tol).sum(dim=-1).to(torch.int32)
+
+
+def matrix_power(x, n):
+    x = _tensor(x) if n >= 0 else _float(x)
+    return torch.linalg.matrix_power(x, n)
+
+
+def jvp(fun, primals, tangents, has_aux=False):
+    primals = tuple(_tensor(p) for p in primals)
+    tangents = tuple(_tensor(t).to(p.dtype) for p, t in zip(primals, tangents))
+    return torch.func.jvp(fun, primals, tangents, has_aux=has_aux)

@@ -43,6 +43,19 @@ def _lowest(dtype: torch.dtype):
     return torch.iinfo(dtype).min
 
 
+def _highest(dtype: torch.dtype):
+    """The identity of ``min`` in ``dtype``: inf for floats, the largest integer otherwise."""
+    if dtype.is_floating_point:
+        return float("inf")
+    if dtype == torch.bool:
+        return True
+    return torch.iinfo(dtype).max
+
+
+# reduction -> (scatter_reduce name, identity of the reduction for a dtype)
+_SEGMENT_REDUCTIONS = {"max": ("amax", _lowest), "min": ("amin", _highest), "prod": ("prod", lambda dtype: 1)}
+
+
 def _segment_reduce(data, segment_ids, num_segments, reduction):
     """Reduce the rows of ``data`` that share a segment id; ids outside [0, num_segments) are dropped."""
     data, ids = _tensor(data), _tensor(segment_ids).long()
@@ -57,8 +70,9 @@ def _segment_reduce(data, segment_ids, num_segments, reduction):
     if reduction == "sum":
         out = torch.zeros(shape, dtype=rows.dtype, device=rows.device).scatter_add_(0, index, rows)
     else:
-        out = torch.full(shape, _lowest(rows.dtype), dtype=rows.dtype, device=rows.device)
-        out = out.scatter_reduce_(0, index, rows, reduce="amax", include_self=True)
+        name, identity = _SEGMENT_REDUCTIONS[reduction]
+        out = torch.full(shape, identity(rows.dtype), dtype=rows.dtype, device=rows.device)
+        out = out.scatter_reduce_(0, index, rows, reduce=name, include_self=True)
     return out[:num_segments]
 
 
@@ -70,8 +84,29 @@ def segment_max(data, segment_ids, num_segments=None, sorted=False):
     return _segment_reduce(data, segment_ids, num_segments, "max")
 
 
+def segment_min(data, segment_ids, num_segments=None, sorted=False):
+    return _segment_reduce(data, segment_ids, num_segments, "min")
+
+
+def segment_prod(data, segment_ids, num_segments=None, sorted=False):
+    return _segment_reduce(data, segment_ids, num_segments, "prod")
+
+
 def erf(x):
     return torch.erf(_float(x))
+
+
+def erfc(x):
+    return torch.special.erfc(_float(x))
+
+
+def gammainc(x1, x2):
+    return torch.special.gammainc(*_float_pair(x1, x2))
+
+
+def cdist(x, y):
+    # The direct formula, not torch's matrix-product shortcut, which loses precision for near points.
+    return torch.cdist(*_float_pair(x, y), compute_mode="donot_use_mm_for_euclid_dist")
 
 
 def erfinv(x):
@@ -147,3 +182,15 @@ def istft(x, sequence_length, sequence_stride, fft_length, length=None, window="
         window=_window(window, sequence_length, spectrum.real), center=center, length=length,
     )
     return signal.reshape(batch + signal.shape[-1:])
+
+
+def view_as_complex(x):
+    x = _tensor(x).to(torch.float32)
+    return torch.complex(x[..., 0], x[..., 1])
+
+
+def view_as_real(x):
+    x = _float(x)
+    if x.is_complex():
+        return torch.view_as_real(x).clone()
+    return torch.stack([x, torch.zeros_like(x)], dim=-1)

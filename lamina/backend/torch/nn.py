@@ -254,8 +254,14 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
 
 
 def average_pool(inputs, pool_size, strides=None, padding="valid", data_format=None):
-    """Average pooling; with "same" padding the padded cells are left out of each window's count."""
-    x, channels_last = _channels_first(_float(inputs), data_format)
+    """Average pooling; with "same" padding the padded cells are left out of each window's count. Half
+    precision averages in float32 (torch's CPU kernels lack some half-precision poolings)."""
+    x = _float(inputs)
+    return _average_pool(_widened(x), pool_size, strides, padding, data_format).to(x.dtype)
+
+
+def _average_pool(x, pool_size, strides, padding, data_format):
+    x, channels_last = _channels_first(x, data_format)
     n = x.ndim - 2
     pool_size, strides = pool_windows(n, pool_size, strides)
     if padding == "valid":
@@ -388,9 +394,14 @@ def _explicit_attention(q, k, v, attn_mask, scale, soft_cap):
     return torch.matmul(torch.softmax(logits, dim=-1), v)
 
 
+_NON_FLASH_KERNELS = [torch.nn.attention.SDPBackend.EFFICIENT_ATTENTION, torch.nn.attention.SDPBackend.CUDNN_ATTENTION,
+                      torch.nn.attention.SDPBackend.MATH]
+
+
 def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, is_causal=False,
                           flash_attention=None, attn_logits_soft_cap=None):
-    """Scaled dot-product attention on (B, T, N, H) inputs through torch's fused kernel."""
+    """Scaled dot-product attention on (B, T, N, H) inputs through torch's fused kernel (never a flash kernel
+    when ``flash_attention`` is False)."""
     q, k, v = (_float(t).transpose(1, 2) for t in (query, key, value))
     heads, kv_heads = q.shape[1], k.shape[1]
     scale = q.shape[-1] ** -0.5 if scale is None else float(scale)
@@ -404,6 +415,10 @@ def dot_product_attention(query, key, value, bias=None, mask=None, scale=None, i
         if is_causal:
             attn_mask = _attention_bias(None, None, True, q.shape[2], k.shape[2], q)
         out = _explicit_attention(q, k, v, attn_mask, scale, float(attn_logits_soft_cap))
+    elif flash_attention is False:  # any fused kernel but flash (``config.disable_flash_attention()``)
+        with torch.nn.attention.sdpa_kernel(_NON_FLASH_KERNELS):
+            out = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, is_causal=bool(is_causal),
+                                                 scale=scale, enable_gqa=heads != kv_heads)
     else:
         out = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, is_causal=bool(is_causal), scale=scale,
                                              enable_gqa=heads != kv_heads)
@@ -463,3 +478,52 @@ def rms_normalization(x, scale=None, axis=(-1,), epsilon=1e-7):
     if scale is not None:
         out = out * _norm_parameter(scale, wide, axis)
     return out.to(dtype)
+
+
+
+# -- norms, image quality, complex numbers, patches -------------------------------------------------
+def _norm_dims(x, axis):
+    return tuple(range(x.ndim)) if axis is None else axis
+
+
+def normalize(x, axis=-1, order=2, epsilon=1e-7):
+    x = _float(x)
+    if x.ndim == 0:
+        x = x.reshape(1)
+    norm = torch.linalg.vector_norm(x, ord=order, dim=_norm_dims(x, axis), keepdim=True)
+    return x / norm.clamp_min(epsilon)
+
+
+def psnr(x1, x2, max_val):
+    x1, x2 = _operands(_float(x1), _float(x2))
+    mse = torch.mean(torch.square(x1 - x2))
+    return 20 * torch.log10(_like(max_val, x1)) - 10 * torch.log10(mse)
+
+
+def polar(abs_, angle):
+    abs_, angle = _operands(_float(abs_), _float(angle))
+    abs_, angle = torch.broadcast_tensors(abs_, angle)
+    return torch.polar(abs_, angle)
+
+
+def unfold(x, kernel_size, dilation, padding, stride):
+    return F.unfold(_tensor(x), kernel_size, dilation=dilation, padding=padding, stride=stride)
+
+
+def fold(x, output_size, kernel_size, dilation, padding, stride):
+    return F.fold(_tensor(x), output_size, kernel_size, dilation=dilation, padding=padding, stride=stride)
+
+
+# -- adaptive pooling -----------------------------------------------------------------------------
+_ADAPTIVE_AVG_POOL = {1: F.adaptive_avg_pool1d, 2: F.adaptive_avg_pool2d, 3: F.adaptive_avg_pool3d}
+_ADAPTIVE_MAX_POOL = {1: F.adaptive_max_pool1d, 2: F.adaptive_max_pool2d, 3: F.adaptive_max_pool3d}
+
+
+def adaptive_average_pool(inputs, output_size, data_format=None):
+    x, channels_last = _channels_first(_float(inputs), data_format)
+    return _restore_layout(_ADAPTIVE_AVG_POOL[x.ndim - 2](x, output_size), channels_last)
+
+
+def adaptive_max_pool(inputs, output_size, data_format=None):
+    x, channels_last = _channels_first(_tensor(inputs), data_format)
+    return _restore_layout(_ADAPTIVE_MAX_POOL[x.ndim - 2](x, output_size), channels_last)

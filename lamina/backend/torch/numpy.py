@@ -7,6 +7,7 @@ case (torch tensors of one dtype) costs a type test before the torch call.
 from __future__ import annotations
 
 import builtins
+import functools
 import math as _math
 
 import numpy as np
@@ -19,7 +20,7 @@ from lamina.backend.torch.core import DEVICE, Variable, convert_to_tensor, get_d
 _Tensor = torch.Tensor
 _Parameter = torch.nn.Parameter
 _SCALARS = (bool, int, float)
-_NARROW = (torch.bool, torch.int8, torch.int16, torch.uint8)
+_NARROW = (torch.bool, torch.int8, torch.int16, torch.uint8, torch.uint16)
 
 
 def _tensor(x):
@@ -72,20 +73,28 @@ def _promote_all(xs):
     return [convert_to_tensor(t, dtype) for t in tensors]
 
 
-def _float(x):
-    """``x`` as a floating tensor: integer and bool inputs become floatx, as Keras' float-valued ops do."""
+def _float(x, dtype=None):
+    """``x`` as a floating tensor: integer and bool inputs become ``dtype`` (floatx by default, as Keras'
+    float-valued ops give)."""
     x = _tensor(x)
     if x.is_floating_point() or x.is_complex():
         return x
-    return x.to(to_torch_dtype(config.floatx()))
+    return x.to(to_torch_dtype(dtype or config.floatx()))
 
 
-def _float_pair(x1, x2):
+def _float_pair(x1, x2, wide=False):
+    """Both operands promoted, then made floating (ints give floatx; with ``wide``, int64 gives float64)."""
     x1, x2 = _pair(x1, x2)
     if x1.is_floating_point() or x1.is_complex():
         return x1, x2
-    dtype = to_torch_dtype(config.floatx())
+    dtype = torch.float64 if wide and x1.dtype == torch.int64 else to_torch_dtype(config.floatx())
     return x1.to(dtype), x2.to(dtype)
+
+
+def _wide_float(x):
+    """``x`` as a floating tensor wide enough for it: int64 gives float64, other ints and bool floatx."""
+    x = _tensor(x)
+    return x.to(torch.float64) if x.dtype == torch.int64 else _float(x)
 
 
 def _dims(x, axis):
@@ -179,11 +188,11 @@ def logaddexp(x1, x2):
 
 
 def hypot(x1, x2):
-    return torch.hypot(*_float_pair(x1, x2))
+    return torch.hypot(*_float_pair(x1, x2, wide=True))
 
 
 def heaviside(x1, x2):
-    return torch.heaviside(*_pair(x1, x2))
+    return torch.heaviside(*_float_pair(x1, x2, wide=True))
 
 
 def _float_unary(torch_fn):
@@ -214,12 +223,21 @@ arctanh = _float_unary(torch.atanh)
 reciprocal = _float_unary(torch.reciprocal)
 floor = _float_unary(torch.floor)
 ceil = _float_unary(torch.ceil)
-deg2rad = _float_unary(torch.deg2rad)
 angle = _float_unary(torch.angle)
 
 
+def _wide_float_unary(fn):
+    """An elementwise op computed in a float wide enough for the input (int64 gives float64)."""
+    return lambda x: fn(_wide_float(x))
+
+
+deg2rad = _wide_float_unary(torch.deg2rad)
+rad2deg = _wide_float_unary(torch.rad2deg)
+i0 = _wide_float_unary(torch.special.i0)
+
+
 def cbrt(x):
-    x = _float(x)
+    x = _wide_float(x)
     return torch.sign(x) * torch.abs(x).pow(1.0 / 3.0)
 
 
@@ -399,7 +417,8 @@ def prod(x, axis=None, keepdims=False):
 
 
 def mean(x, axis=None, keepdims=False):
-    return torch.mean(_float(x), dim=_dims(x, axis), keepdim=keepdims)
+    # Keras: the mean of ints and bool is float32, whatever floatx is
+    return torch.mean(_float(x, "float32"), dim=_dims(x, axis), keepdim=keepdims)
 
 
 def var(x, axis=None, keepdims=False):
@@ -592,7 +611,7 @@ def quantile(x, q, axis=None, method="linear", keepdims=False):
 
 def average(x, axis=None, weights=None):
     if weights is None:
-        return mean(x, axis=axis)
+        return mean(_float(x), axis=axis)  # unlike mean, Keras' average of ints is floatx
     x, weights = _float_pair(x, weights)
     if weights.ndim == 1 and x.ndim > 1 and axis is not None:
         shape = [1] * x.ndim
@@ -611,7 +630,10 @@ def matmul(x1, x2):
     Keras' (in, out) layout, which training keeps because its backward pass prefers it. The copy is cached
     on the weight, costs its memory once, and is rebuilt after the weight changes (its version counter moves).
     """
+    originals = (x1, x2)
     x1, x2 = _operands(x1, x2)
+    if x1.dtype in _WIDENED_PRODUCTS:
+        return _product(torch.matmul, (x1, x2), int8_to_int32=_only_int8(originals))
     if type(x2) is _Parameter and x2.ndim == 2 and not torch.is_grad_enabled() and x2.device.type == "cpu":
         return torch.nn.functional.linear(x1, _linear_layout(x2))
     return torch.matmul(x1, x2)
@@ -626,25 +648,48 @@ def _linear_layout(weight):
     return cached[1]
 
 
+_WIDENED_PRODUCTS = (torch.bool, torch.int8)
+
+
+def _product(fn, operands, int8_to_int32=False, **kwargs):
+    """``fn(*operands, **kwargs)``, a product of operands of one dtype, computed wider where torch or Keras need it.
+
+    torch has no bool kernel for matrix products on any device: bool operands multiply as float32 (0/1 terms, so
+    a sum is nonzero exactly where a term is True) and the result is bool, JAX's and Keras' answer. With
+    ``int8_to_int32`` (matmul, einsum), int8 products accumulate in int32 and stay int32, as in Keras.
+    """
+    dtype = operands[0].dtype
+    if dtype == torch.bool:
+        return fn(*(x.float() for x in operands), **kwargs) != 0
+    if dtype == torch.int8 and int8_to_int32:
+        return fn(*(x.to(torch.int32) for x in operands), **kwargs)
+    return fn(*operands, **kwargs)
+
+
+def _only_int8(operands) -> bool:
+    """True when every operand is int8 before promotion: Keras widens only those products to int32."""
+    return builtins.all(get_dtype(x) == "int8" for x in operands)
+
+
 def tensordot(x1, x2, axes=2):
     x1, x2 = _pair(x1, x2)
     if not isinstance(axes, int):
         axes = [[a] if isinstance(a, int) else list(a) for a in axes]
-    return torch.tensordot(x1, x2, dims=axes)
+    return _product(torch.tensordot, (x1, x2), dims=axes)
 
 
 def dot(x1, x2):
     x1, x2 = _pair(x1, x2)
     if x1.ndim == 0 or x2.ndim == 0:
         return x1 * x2
-    return torch.tensordot(x1, x2, dims=([x1.ndim - 1], [0 if x2.ndim == 1 else x2.ndim - 2]))
+    return _product(torch.tensordot, (x1, x2), dims=([x1.ndim - 1], [0 if x2.ndim == 1 else x2.ndim - 2]))
 
 
 def inner(x1, x2):
     x1, x2 = _pair(x1, x2)
     if x1.ndim == 0 or x2.ndim == 0:
         return x1 * x2
-    return torch.tensordot(x1, x2, dims=([x1.ndim - 1], [x2.ndim - 1]))
+    return _product(torch.tensordot, (x1, x2), dims=([x1.ndim - 1], [x2.ndim - 1]))
 
 
 def outer(x1, x2):
@@ -654,7 +699,7 @@ def outer(x1, x2):
 
 def vdot(x1, x2):
     x1, x2 = _pair(x1, x2)
-    return torch.tensordot(x1.conj().reshape(-1), x2.reshape(-1), dims=1)
+    return _product(torch.tensordot, (x1.conj().reshape(-1), x2.reshape(-1)), dims=1)
 
 
 def kron(x1, x2):
@@ -674,7 +719,8 @@ def cross(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
 
 
 def einsum(subscripts, *operands, **kwargs):
-    return torch.einsum(subscripts, *_promote_all(operands))
+    contract = functools.partial(torch.einsum, subscripts)
+    return _product(contract, _promote_all(operands), int8_to_int32=_only_int8(operands))
 
 
 def diagonal(x, offset=0, axis1=0, axis2=1):
@@ -706,7 +752,7 @@ def triu(x, k=0):
 
 
 def correlate(x1, x2, mode="valid"):
-    x1, x2 = _float_pair(x1, x2)
+    x1, x2 = _float_pair(x1, x2, wide=True)
     swapped = x2.shape[0] > x1.shape[0]
     if swapped:
         x1, x2 = x2, x1
@@ -914,7 +960,9 @@ def _cumulative(torch_fn):
         x = _tensor(x)
         if axis is None:
             x, axis = x.reshape(-1), 0
-        return torch_fn(x, dim=axis, dtype=_accumulator_dtype(x) if dtype is None else to_torch_dtype(dtype))
+        if dtype is None:
+            dtype = torch.int32 if x.dtype == torch.bool else x.dtype  # Keras keeps narrow ints here
+        return torch_fn(x, dim=axis, dtype=to_torch_dtype(dtype))
     return cumulative
 
 
@@ -978,3 +1026,105 @@ def size(x):
 
 def get_item(x, key):
     return _tensor(x)[key]
+
+
+# -- Keras 3.15 additions: NaN-aware maxima, integer arithmetic, float bit tricks, unique -------------
+def fabs(x):
+    return torch.abs(_float(x))
+
+
+sinc = _float_unary(torch.sinc)
+
+
+def isreal(x):
+    return torch.isreal(_tensor(x))
+
+
+fmax = _bitwise(torch.fmax)
+fmin = _bitwise(torch.fmin)
+gcd = _bitwise(torch.gcd)
+lcm = _bitwise(torch.lcm)
+
+
+def fmod(x1, x2):
+    x1, x2 = _pair(x1, x2)
+    if x1.dtype == torch.bool:
+        x1, x2 = x1.to(torch.int32), x2.to(torch.int32)
+    return torch.fmod(x1, x2)
+
+
+def logaddexp2(x1, x2):
+    return torch.logaddexp2(*_float_pair(x1, x2))
+
+
+def nextafter(x1, x2):
+    x1, x2 = _float_pair(x1, x2)
+    if x1.dtype in (torch.float16, torch.bfloat16):  # torch's kernel covers float32/float64 only
+        return _narrow_nextafter(x1, x2)
+    return torch.nextafter(x1, x2)
+
+
+def _narrow_nextafter(x1, x2):
+    """``nextafter`` for 16-bit floats, by stepping the bit pattern (as NumPy defines it)."""
+    bits = x1.view(torch.int16)
+    zero = x1 == 0
+    toward_up = (x2 > x1) == (x1 >= 0)
+    step = torch.where(toward_up, bits + 1, bits - 1)
+    smallest = torch.ones_like(bits).view(x1.dtype)
+    result = torch.where(zero, torch.where(x2 > 0, smallest, -smallest), step.view(x1.dtype))
+    return torch.where(x1 == x2, x2, torch.where(torch.isnan(x1) | torch.isnan(x2), x1 + x2, result))
+
+
+def ldexp(x1, x2):
+    x2 = _tensor(x2)
+    if x2.is_floating_point():
+        raise TypeError(f"`ldexp`: `x2` must be an integer tensor. Received: x2.dtype={get_dtype(x2)}")
+    kind = type(x1) if isinstance(x1, _SCALARS) else get_dtype(x1)
+    x1 = convert_to_tensor(x1, result_type(kind, get_dtype(x2), float))
+    return x1 * torch.exp2(x2.to(x1.dtype))
+
+
+def slogdet(x):
+    sign, logabsdet = torch.linalg.slogdet(_float(x))
+    return sign, logabsdet
+
+
+def view(x, dtype=None):
+    x = _tensor(x)
+    return x if dtype is None else x.view(to_torch_dtype(dtype))
+
+
+def unique(x, sorted=True, return_index=False, return_inverse=False, return_counts=False, axis=None, size=None,
+           fill_value=None):
+    """Sorted unique values (of ``x`` flattened, or slices along ``axis``), padded or cut to ``size``."""
+    x = _tensor(x)
+    source = x.reshape(-1) if axis is None else x
+    values, inverse, counts = torch.unique(source, sorted=True, return_inverse=True, return_counts=True, dim=axis)
+    dim = 0 if axis is None else axis % x.ndim
+    index = None
+    if return_index:
+        positions = torch.arange(source.shape[dim], device=x.device)
+        index = torch.full((values.shape[dim],), source.shape[dim], dtype=positions.dtype, device=x.device)
+        index = index.scatter_reduce(0, inverse, positions, "amin")
+    if size is not None:
+        values = _fit(values, size, dim, 0 if fill_value is None else fill_value)
+        counts = _fit(counts, size, 0, 0)
+        index = None if index is None else _fit(index, size, 0, 0)
+    outputs = [values]
+    if return_index:
+        outputs.append(_index(index))
+    if return_inverse:
+        outputs.append(_index(inverse.reshape(x.shape) if axis is None else inverse))
+    if return_counts:
+        outputs.append(_index(counts))
+    return outputs[0] if len(outputs) == 1 else tuple(outputs)
+
+
+def _fit(x, size, dim, fill_value):
+    """``x`` cut or padded with ``fill_value`` to ``size`` entries along ``dim``."""
+    n = x.shape[dim]
+    if n >= size:
+        return x.narrow(dim, 0, size)
+    shape = list(x.shape)
+    shape[dim] = size - n
+    return torch.cat([x, torch.full(shape, fill_value, dtype=x.dtype, device=x.device)], dim=dim)
