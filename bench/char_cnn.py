@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import sys
 
-import lamina
 from common import VOCABULARY, compare_epochs, toxic_comment_chars
+
+import lamina
 
 LENGTH, BATCH, FILTERS, WIDTH, POOL = 400, 128, 32, 10, 3
 POOLED = (LENGTH - 2 * (WIDTH - 1)) // POOL
@@ -37,9 +38,8 @@ def lamina_model():
 
 def torch_reference(x, y):
     import torch
-    from torch import nn
-
     import torch_reference
+    from torch import nn
 
     class CharCNN(nn.Module):
         def __init__(self):
@@ -63,7 +63,6 @@ def torch_reference(x, y):
 def jax_reference(x, y):
     import jax
     import jax.numpy as jnp
-
     import jax_reference as ref
 
     k = jax.random.split(jax.random.key(0), 5)

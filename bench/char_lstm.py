@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import sys
 
-import lamina
 from common import VOCABULARY, compare_epochs, nietzsche_windows
+
+import lamina
 
 LENGTH, STEP, BATCH, UNITS = 40, 9, 128, 128
 
@@ -31,9 +32,8 @@ def lamina_model():
 
 
 def torch_reference(x, y):
-    from torch import nn
-
     import torch_reference
+    from torch import nn
 
     class CharLSTM(nn.Module):
         def __init__(self):
@@ -52,7 +52,6 @@ def torch_reference(x, y):
 def jax_reference(x, y):
     import jax
     import jax.numpy as jnp
-
     import jax_reference as ref
 
     k = jax.random.split(jax.random.key(0), 4)

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import sys
 
-import lamina
 from common import compare_epochs, mnist_images
+
+import lamina
 
 ROWS, BATCH = 12000, 128
 
@@ -36,9 +37,8 @@ def lamina_model():
 
 
 def torch_reference(x, y):
-    from torch import nn
-
     import torch_reference
+    from torch import nn
 
     net = nn.Sequential(
         nn.Conv2d(1, 32, 3), nn.ReLU(), nn.MaxPool2d(2),
@@ -51,7 +51,6 @@ def torch_reference(x, y):
 def jax_reference(x, y):
     import jax
     import jax.numpy as jnp
-
     import jax_reference as ref
 
     k = jax.random.split(jax.random.key(0), 3)

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import sys
 
-import lamina
 from common import compare_epochs, mnist_flat
+
+import lamina
 
 BATCH = 128
 
@@ -32,7 +33,6 @@ def lamina_model():
 
 def torch_reference(x, y):
     import torch
-
     import torch_reference
 
     net = torch.nn.Sequential(
@@ -44,7 +44,6 @@ def torch_reference(x, y):
 
 def jax_reference(x, y):
     import jax
-
     import jax_reference as ref
 
     keys = jax.random.split(jax.random.key(0), 3)

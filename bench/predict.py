@@ -6,7 +6,6 @@ Run: .venv/bin/python bench/predict.py
 from __future__ import annotations
 
 import torch
-
 from common import median_seconds, mnist_flat
 from mlp import lamina_model
 

@@ -102,3 +102,114 @@ def standardize_data_format(data_format: str | None) -> str:
             f"{_DATA_FORMATS}. Received: data_format={data_format}"
         )
     return data_format
+
+
+# -- Keras' run-time switches (``keras.config``) ----------------------------------------------------------
+def _env_int(name: str) -> int | None:
+    value = os.environ.get(name)
+    return int(value) if value else None
+
+
+_switches = {
+    "flash_attention": None,  # None: the engine decides; False: never a flash kernel
+    "interactive_logging": True,
+    "unsafe_deserialization": False,
+    "traceback_filtering": True,
+    "max_epochs": _env_int("LAMINA_MAX_EPOCHS"),
+    "max_steps_per_epoch": _env_int("LAMINA_MAX_STEPS_PER_EPOCH"),
+}
+
+
+def enable_flash_attention() -> None:
+    """Let attention use a flash kernel where the engine has one for the inputs (the default).
+
+    ``ops.nn.dot_product_attention(flash_attention=None)`` reads this setting.
+    """
+    _switches["flash_attention"] = None
+
+
+def disable_flash_attention() -> None:
+    """Keep attention off flash kernels (``dot_product_attention``'s default becomes ``flash_attention=False``)."""
+    _switches["flash_attention"] = False
+
+
+def is_flash_attention_enabled() -> bool | None:
+    """False after ``disable_flash_attention()``; otherwise None, meaning the engine chooses (as in Keras)."""
+    return _switches["flash_attention"]
+
+
+def enable_interactive_logging() -> None:
+    """Progress bars and training messages go to stdout (the default)."""
+    _switches["interactive_logging"] = True
+
+
+def disable_interactive_logging() -> None:
+    """Progress bars and training messages go to the ``lamina`` logger instead of stdout, as plain lines."""
+    _switches["interactive_logging"] = False
+
+
+def is_interactive_logging_enabled() -> bool:
+    """Whether progress bars and messages are written to stdout (True) or logged (False)."""
+    return _switches["interactive_logging"]
+
+
+def enable_unsafe_deserialization() -> None:
+    """Allow loading Python lambdas stored as bytecode in configs, for the whole process: ``load_model``,
+    ``deserialize_keras_object`` and ``Lambda.from_config`` then behave as with ``safe_mode=False``.
+    Only for files from a source you trust: loading them runs their code."""
+    _switches["unsafe_deserialization"] = True
+
+
+def unsafe_deserialization_enabled() -> bool:
+    """Whether ``enable_unsafe_deserialization()`` was called."""
+    return _switches["unsafe_deserialization"]
+
+
+def enable_traceback_filtering() -> None:
+    """Kept for Keras compatibility; it changes nothing in lamina, whose errors are raised without internal
+    frames to filter (engine errors are translated where they are raised)."""
+    _switches["traceback_filtering"] = True
+
+
+def disable_traceback_filtering() -> None:
+    """Kept for Keras compatibility; it changes nothing in lamina (see ``enable_traceback_filtering``)."""
+    _switches["traceback_filtering"] = False
+
+
+def is_traceback_filtering_enabled() -> bool:
+    """The value last set by ``enable_traceback_filtering``/``disable_traceback_filtering`` (default True)."""
+    return _switches["traceback_filtering"]
+
+
+def is_nnx_enabled() -> bool:
+    """Always False: Flax NNX modules are a feature of Keras' JAX backend that lamina does not have."""
+    return False
+
+
+def _check_limit(name: str, value) -> int | None:
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
+        raise ValueError(f"Invalid value for argument `{name}`. Expected a positive integer or None. "
+                         f"Received: {name}={value!r}")
+    return value
+
+
+def set_max_epochs(max_epochs: int | None) -> None:
+    """Cap the number of epochs of every ``fit`` (None: no cap). For debugging; also read at import from
+    ``LAMINA_MAX_EPOCHS``."""
+    _switches["max_epochs"] = _check_limit("max_epochs", max_epochs)
+
+
+def max_epochs() -> int | None:
+    """The cap on ``fit``'s epochs, or None."""
+    return _switches["max_epochs"]
+
+
+def set_max_steps_per_epoch(max_steps_per_epoch: int | None) -> None:
+    """Cap the steps of each epoch of ``fit``, ``evaluate`` and ``predict`` (None: no cap). For debugging;
+    also read at import from ``LAMINA_MAX_STEPS_PER_EPOCH``."""
+    _switches["max_steps_per_epoch"] = _check_limit("max_steps_per_epoch", max_steps_per_epoch)
+
+
+def max_steps_per_epoch() -> int | None:
+    """The cap on the steps per epoch, or None."""
+    return _switches["max_steps_per_epoch"]

@@ -6,11 +6,12 @@ import os
 import numpy as np
 import pytest
 
+import lamina
 from lamina import callbacks
 from lamina.callbacks import (
-    CSVLogger,
     Callback,
     CallbackList,
+    CSVLogger,
     EarlyStopping,
     History,
     LambdaCallback,
@@ -345,6 +346,26 @@ def test_terminate_on_nan_stops_training(engine):
     assert model.stop_training
     model = FakeModel()
     assert fit([TerminateOnNaN()], model, losses(1.0, 1.0), batch_logs=lambda e, b: {"loss": math.inf}) == 1
+
+
+def test_terminate_on_nan_raise_error_skips_cleanup(engine):
+    """``raise_error=True``: a real ``fit`` whose loss turns NaN raises RuntimeError naming the batch, and the
+    other callbacks' ``on_train_end`` does not run; the default stops and runs it."""
+    x = np.ones((4, 2), "float32")
+    y = np.array([[1.0], [1.0], [math.nan], [1.0]], "float32")
+    ended = []
+    tracker = lamina.callbacks.LambdaCallback(on_train_end=lambda logs: ended.append(True))
+    model = lamina.Sequential([lamina.Input((2,)), lamina.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(RuntimeError, match="NaN or Inf loss encountered at batch 1"):
+        model.fit(x, y, batch_size=2, epochs=2, shuffle=False, verbose=0,
+                  callbacks=[TerminateOnNaN(raise_error=True), tracker])
+    assert not ended
+    model = lamina.Sequential([lamina.Input((2,)), lamina.layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    history = model.fit(x, y, batch_size=2, epochs=2, shuffle=False, verbose=0,
+                        callbacks=[TerminateOnNaN(), tracker])
+    assert ended == [True] and len(history.history["loss"]) == 1
 
 
 def test_public_names(engine):

@@ -155,3 +155,40 @@ def test_get_passes_through_and_rejects(engine):
     with pytest.raises(ValueError, match="Unknown initializer: 'glorot_unifrom'"):
         initializers.get("glorot_unifrom")
     assert initializers.Constant(1.5).clone().get_config() == {"value": 1.5}
+
+
+@pytest.mark.parametrize("periodic", [False, True])
+def test_stft_kernels_compute_the_windowed_rfft(engine, periodic):
+    """Real and imaginary kernels, used as Conv1D weights, give NumPy's rfft of each Hann-windowed frame,
+    divided by the window's L2 norm ("density" scaling)."""
+    frame, bins = 8, 5
+    hann = np.hanning(frame + 1)[:-1] if periodic else np.hanning(frame)
+    real = initializers.STFT("real", "hann", "density", periodic)(shape=(frame, 1, bins))
+    imag = initializers.get({"class_name": "STFTInitializer", "config": {"side": "imag", "periodic": periodic}})(
+        shape=(frame, 1, bins))
+    signal = np.random.default_rng(0).normal(size=(frame,))
+    expected = np.fft.rfft(signal * hann) / np.sqrt(np.sum(hann**2))
+    kernel_real, kernel_imag = lamina.backend.convert_to_numpy(real), lamina.backend.convert_to_numpy(imag)
+    assert kernel_real.shape == (frame, 1, bins) and kernel_real.dtype == np.float32
+    np.testing.assert_allclose(signal @ kernel_real[:, 0, :], expected.real, atol=1e-5)
+    np.testing.assert_allclose(signal @ kernel_imag[:, 0, :], expected.imag, atol=1e-5)
+
+
+def test_stft_window_options(engine):
+    frame, bins = 6, 4
+    window = np.array([0.5, 1.0, 2.0, 2.0, 1.0, 0.5])
+    angles = -2 * np.pi * np.outer(np.arange(frame), np.arange(bins)) / 6
+    spectrum = initializers.STFT("real", window, "spectrum")(shape=(frame, 1, bins), dtype="float64")
+    np.testing.assert_allclose(lamina.backend.convert_to_numpy(spectrum)[:, 0, :],
+                               np.cos(angles) * window[:, None] / window.sum(), atol=1e-12)
+    plain = initializers.STFT("imag", None)(shape=(frame, 1, bins))
+    np.testing.assert_allclose(lamina.backend.convert_to_numpy(plain)[:, 0, :], np.sin(angles), atol=1e-6)
+    assert initializers.STFT(window=None).get_config() == {"side": "real", "window": None, "periodic": False,
+                                                           "scaling": "density"}
+    with pytest.raises(ValueError, match="side"):
+        initializers.STFT("complex")
+    with pytest.raises(ValueError, match="scaling"):
+        initializers.STFT(scaling="l2")
+    with pytest.raises(ValueError, match="window"):
+        initializers.STFT("real", [1.0, 2.0])(shape=(frame, 1, bins))
+    assert initializers.stft is initializers.STFTInitializer is initializers.STFT

@@ -28,7 +28,8 @@ def _batches(n_batches=3, shape=(6, 4), kind="regression"):
             y_true = np.eye(shape[-1])[rng.integers(0, shape[-1], shape[:-1])]
             logits = rng.normal(size=shape)
             y_pred = np.exp(logits) / np.exp(logits).sum(-1, keepdims=True)
-        out.append((y_true.astype("float32"), y_pred.astype("float32"), rng.uniform(0.0, 2.0, shape[0]).astype("float32")))
+        weights = rng.uniform(0.0, 2.0, shape[0]).astype("float32")
+        out.append((y_true.astype("float32"), y_pred.astype("float32"), weights))
     return out
 
 
@@ -148,7 +149,8 @@ def test_crossentropy_options(engine):
     t, p, w = _batches(1, kind="binary")[0]
     logits = np.log(p / (1 - p))
     plain = _value(metrics.BinaryCrossentropy()(t, p, sample_weight=w))
-    assert _value(metrics.BinaryCrossentropy(from_logits=True)(t, logits, sample_weight=w)) == pytest.approx(plain, rel=1e-4)
+    metric = metrics.BinaryCrossentropy(from_logits=True)
+    assert _value(metric(t, logits, sample_weight=w)) == pytest.approx(plain, rel=1e-4)
     smoothed = t * 0.8 + 0.1
     ref = -(smoothed * np.log(p) + (1 - smoothed) * np.log(1 - p)).mean(-1)
     got = _value(metrics.BinaryCrossentropy(label_smoothing=0.2)(t, p, sample_weight=w))
@@ -162,6 +164,37 @@ def test_crossentropy_options(engine):
     assert got == pytest.approx((_cce(t, p) * w).sum() / w.sum(), rel=1e-4)
     got = _value(metrics.SparseCategoricalCrossentropy(from_logits=True)(labels, np.log(p), sample_weight=w))
     assert got == pytest.approx((_cce(t, p) * w).sum() / w.sum(), rel=1e-4)
+
+
+def test_sparse_crossentropy_ignore_class(engine):
+    """Samples labelled ``ignore_class`` leave the mean (and their weights its denominator), eagerly and in
+    ``evaluate`` (a compiled step on jax)."""
+    t, p, w = _batches(1, kind="categorical")[0]
+    labels = t.argmax(-1)
+    labels[[1, 4]] = -1
+    keep = labels != -1
+    per_sample = _cce(np.eye(p.shape[-1])[np.where(keep, labels, 0)], p)
+    expected = (per_sample * w)[keep].sum() / w[keep].sum()
+    metric = metrics.SparseCategoricalCrossentropy(ignore_class=-1)
+    assert metric.ignore_class == -1 and metric.get_config()["ignore_class"] == -1
+    assert _value(metric(labels, p, sample_weight=w)) == pytest.approx(expected, rel=1e-4)
+    import lamina
+
+    model = lamina.Sequential([lamina.Input((p.shape[-1],)), lamina.layers.Activation("linear")])
+    model.compile(loss=lamina.losses.SparseCategoricalCrossentropy(ignore_class=-1),
+                  metrics=[metrics.SparseCategoricalCrossentropy(ignore_class=-1)])
+    results = model.evaluate(p, labels, batch_size=len(p), return_dict=True, verbose=0)
+    unweighted = per_sample[keep].mean()
+    assert results["sparse_categorical_crossentropy"] == pytest.approx(unweighted, rel=1e-4)
+    assert results["loss"] == pytest.approx(unweighted, rel=1e-4)
+
+
+def test_top_k_metrics_expose_k(engine):
+    assert metrics.TopKCategoricalAccuracy(k=3).k == 3
+    assert metrics.SparseTopKCategoricalAccuracy().k == 5
+    assert metrics.SparseTopKCategoricalAccuracy(k=2).get_config()["k"] == 2
+    assert metrics.BinaryAccuracy(threshold=0.3).threshold == 0.3
+    assert not hasattr(metrics.TopKCategoricalAccuracy(), "kk")
 
 
 def test_root_mean_squared_error(engine):
@@ -287,7 +320,7 @@ def test_x_at_y(engine, cls, value):
 
 # -- AUC ---------------------------------------------------------------------------------------------------
 def _np_auc(tp, fp, tn, fn, curve, summation):
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
         recall = np.nan_to_num(tp / (tp + fn))
         if curve == "PR" and summation == "interpolation":
             d_tp = tp[:-1] - tp[1:]
@@ -297,13 +330,20 @@ def _np_auc(tp, fp, tn, fn, curve, summation):
             intercept = tp[1:] - slope * p[1:]
             ratio = np.where((p[:-1] > 0) & (p[1:] > 0), np.nan_to_num(p[:-1] / np.maximum(p[1:], 0)), 1.0)
             return np.nan_to_num(slope * (d_tp + intercept * np.log(ratio)) / np.maximum(tp[1:] + fn[1:], 0)).sum(0)
-        x, y = (np.nan_to_num(fp / (fp + tn)), recall) if curve == "ROC" else (recall, np.nan_to_num(tp / (tp + fp)))
+        if curve == "ROC":
+            x, y = np.nan_to_num(fp / (fp + tn)), recall
+        elif curve == "PR":
+            x, y = recall, np.nan_to_num(tp / (tp + fp))
+        else:  # PRGAIN, Flach & Kull's gains with Keras' conventions for tp = 0 and negative recall gain
+            scale = np.nan_to_num((tp + fn) / (tn + fp))
+            x = np.where(tp == 0, 0.0, np.maximum(1 - scale * np.nan_to_num(fn / tp), 0.0))
+            y = np.where(tp == 0, 1.0, 1 - scale * np.nan_to_num(fp / tp))
     heights = {"interpolation": (y[:-1] + y[1:]) / 2, "minoring": np.minimum(y[:-1], y[1:]),
                "majoring": np.maximum(y[:-1], y[1:])}[summation]
     return ((x[:-1] - x[1:]) * heights).sum(0)
 
 
-@pytest.mark.parametrize("curve", ["ROC", "PR"])
+@pytest.mark.parametrize("curve", ["ROC", "PR", "PRGAIN"])
 @pytest.mark.parametrize("summation", ["interpolation", "minoring", "majoring"])
 def test_auc_bucketed(engine, curve, summation):
     batches = _batches(kind="binary", shape=(10, 3))
@@ -409,6 +449,17 @@ def test_exact_auc_from_logits_and_perfect_ranking(engine):
     assert _value(auc.result()) == pytest.approx(4 / 6)
 
 
+@pytest.mark.parametrize("summation, expected", [("interpolation", 0.5), ("minoring", 0.0), ("majoring", 1.0)])
+def test_auc_prgain_by_hand(engine, summation, expected):
+    """Thresholds (-eps, 0.5, 1+eps) on labels [0, 0, 1, 1], scores [0, .5, .3, .9]: (tp, fp, fn) are
+    (2, 2, 0), (1, 0, 1), (0, 0, 2) and P/N = 1, so recall gains 1 - fn/tp = (1, 0, 0 [tp = 0]) and precision
+    gains 1 - fp/tp = (0, 1, 1 [tp = 0]); the areas over recall gain are 1 * (0 + 1)/2, min 0, max 1."""
+    auc = metrics.AUC(num_thresholds=3, curve="prgain", summation_method=summation)
+    auc.update_state([0, 0, 1, 1], [0.0, 0.5, 0.3, 0.9])
+    assert _value(auc.result()) == pytest.approx(expected)
+    assert auc.get_config()["curve"] == "PRGAIN"
+
+
 def test_auc_validation(engine):
     with pytest.raises(ValueError, match="curve"):
         metrics.AUC(curve="XYZ")
@@ -418,6 +469,8 @@ def test_auc_validation(engine):
         metrics.AUC(num_thresholds=1)
     with pytest.raises(ValueError, match="num_labels"):
         metrics.AUC(num_labels=3)
+    with pytest.raises(ValueError, match="PRGAIN"):
+        metrics.AUC(curve="PRGAIN", exact=True)
 
 
 # -- F-scores, IoU, R2 -----------------------------------------------------------------------------------------

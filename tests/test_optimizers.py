@@ -172,6 +172,17 @@ def adafactor_ref(lr, beta_2_decay=-0.8, epsilon_1=1e-30, epsilon_2=1e-3, clip_t
                               "v": np.zeros_like(w)}
 
 
+def lamb_ref(lr, beta_1=0.9, beta_2=0.999, epsilon=1e-7):
+    def update(w, g, s, t):
+        s["m"] = s["m"] + (g - s["m"]) * (1 - beta_1)
+        s["v"] = s["v"] + (g * g - s["v"]) * (1 - beta_2)
+        u = (s["m"] / (1 - beta_1**t)) / (np.sqrt(s["v"] / (1 - beta_2**t)) + epsilon)
+        w_norm, u_norm = np.linalg.norm(w), np.linalg.norm(u)
+        ratio = w_norm / u_norm if w_norm > 0 and u_norm > 0 else 1.0
+        return w - lr * ratio * u
+    return update, lambda w: {"m": np.zeros_like(w), "v": np.zeros_like(w)}
+
+
 # case -> (optimizer factory, reference factory); references hold state, so each run makes a new one.
 CASES = {
     "sgd": (lambda: optimizers.SGD(0.1), lambda: sgd_ref(0.1)),
@@ -196,6 +207,9 @@ CASES = {
         lambda: ftrl_ref(0.05, -0.7, 0.1, 0.3, 0.05, 0.02, 0.1)),
     "lion": (lambda: optimizers.Lion(0.01), lambda: lion_ref(0.01)),
     "adafactor": (lambda: optimizers.Adafactor(0.01), lambda: adafactor_ref(0.01)),
+    "lamb": (lambda: optimizers.Lamb(0.01), lambda: lamb_ref(0.01)),
+    "lamb_betas": (lambda: optimizers.Lamb(0.05, beta_1=0.8, beta_2=0.99, epsilon=1e-3),
+                   lambda: lamb_ref(0.05, 0.8, 0.99, 1e-3)),
 }
 
 
@@ -208,7 +222,7 @@ def test_optimizer_matches_numpy_reference(engine, case):
 
 
 @pytest.mark.parametrize("case", ["adam", "sgd_momentum", "rmsprop_momentum", "nadam", "ftrl_regularized",
-                                  "adafactor", "lion"])
+                                  "adafactor", "lion", "lamb"])
 def test_state_restored_through_variables_continues_identically(engine, case):
     factory, reference = CASES[case]
     update, state = reference()
@@ -425,3 +439,32 @@ def test_torch_tensor_scalars_path(engine, case, monkeypatch):
     update, state = reference()
     init, grads = _data()
     _close(_run(factory(), init, grads), _reference(update, init, grads, state))
+
+
+def test_lamb_trust_ratio_is_one_for_a_zero_variable(engine):
+    """A variable of norm 0 takes the plain bias-corrected Adam step (ratio 1): at step 1 that is
+    ``g / (|g| + epsilon)``, about ``sign(g)``."""
+    variable = lamina.Variable(np.zeros((3,), "float32"))
+    optimizers.Lamb(0.1).apply([np.array([2.0, -0.5, 0.0], "float32")], [variable])
+    np.testing.assert_allclose(variable.numpy(), [-0.1, 0.1, 0.0], atol=1e-6)
+
+
+def test_lamb_trains_through_fit_as_numpy_says(engine):
+    """One ``fit`` epoch of full-batch steps equals the NumPy Lamb run on the same (linear, MSE) gradients."""
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(8, 3)).astype("float32")
+    y = rng.normal(size=(8, 2)).astype("float32")
+    model = lamina.Sequential([lamina.Input((3,)), lamina.layers.Dense(2)])
+    model.compile(optimizer=optimizers.Lamb(0.05), loss="mse")
+    kernel, bias = (w.astype("float64") for w in model.get_weights())
+    update, state = lamb_ref(0.05)
+    states = [state(kernel), state(bias)]
+    for t in range(1, 4):
+        error = x.astype("float64") @ kernel + bias - y
+        grads = [2 * x.T @ error / error.size, 2 * error.sum(0) / error.size]
+        kernel, bias = (update(w, g, s, t) for w, g, s in zip((kernel, bias), grads, states, strict=True))
+    model.fit(x, y, batch_size=8, epochs=3, verbose=0, shuffle=False)
+    _close(model.get_weights(), [kernel, bias], rtol=1e-4, atol=1e-5)
+    assert type(optimizers.get("lamb")) is optimizers.Lamb
+    config = optimizers.Lamb(0.02, beta_1=0.7).get_config()
+    assert config["beta_1"] == 0.7 and config["name"] == "lamb"

@@ -22,8 +22,9 @@ class CallbackList(Callback):
     ``on_test_begin``, ``on_predict_begin``), so a per-batch hook nobody implements costs one empty loop.
 
     Example:
-        >>> callbacks = CallbackList([EarlyStopping()], add_history=True, model=model, epochs=3, steps=10,
-        ...                          verbose=0)
+        >>> model = lamina.Sequential([lamina.Input((2,)), Dense(1)])
+        >>> callbacks = CallbackList([lamina.callbacks.EarlyStopping()], add_history=True, model=model, epochs=3,
+        ...                          steps=10, verbose=0)
         >>> callbacks.on_train_begin()
     """
 

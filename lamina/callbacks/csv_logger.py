@@ -30,7 +30,7 @@ class CSVLogger(Callback):
         append: add to an existing file (its header is kept) instead of overwriting it.
 
     Example:
-        >>> model.fit(x, y, epochs=5, callbacks=[CSVLogger("training.csv")])
+        >>> model.fit(x, y, epochs=5, callbacks=[CSVLogger("training.csv")])  # doctest: +SKIP
     """
 
     def __init__(self, filename, separator: str = ",", append: bool = False):

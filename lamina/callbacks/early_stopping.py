@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina.callbacks.monitor import MonitorCallback
+from lamina.utils.io_utils import print_msg
 
 
 class EarlyStopping(MonitorCallback):
@@ -22,7 +23,7 @@ class EarlyStopping(MonitorCallback):
 
     Example:
         >>> callback = EarlyStopping(monitor="loss", patience=3)
-        >>> history = model.fit(x, y, epochs=10, callbacks=[callback], verbose=0)
+        >>> history = model.fit(x, y, epochs=10, callbacks=[callback], verbose=0)  # doctest: +SKIP
     """
 
     def __init__(self, monitor: str = "val_loss", min_delta: float = 0, patience: int = 0, verbose: int = 0,
@@ -64,10 +65,10 @@ class EarlyStopping(MonitorCallback):
 
     def on_train_end(self, logs=None):
         if self.stopped_epoch > 0 and self.verbose > 0:
-            print(f"Epoch {self.stopped_epoch + 1}: early stopping")
+            print_msg(f"Epoch {self.stopped_epoch + 1}: early stopping")
         if self.restore_best_weights and self.best_weights is not None:
             if self.verbose > 0:
-                print(f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}.")
+                print_msg(f"Restoring model weights from the end of the best epoch: {self.best_epoch + 1}.")
             self.model.set_weights(self.best_weights)
 
     def _remember(self, epoch: int) -> None:

@@ -13,8 +13,8 @@ class History(Callback):
         epoch: the (0-based) indices of the epochs recorded.
 
     Example:
-        >>> history = model.fit(x, y, epochs=3, verbose=0)
-        >>> history.history["loss"]
+        >>> history = model.fit(x, y, epochs=3, verbose=0)  # doctest: +SKIP
+        >>> history.history["loss"]  # doctest: +SKIP
         [0.52, 0.31, 0.22]
     """
 

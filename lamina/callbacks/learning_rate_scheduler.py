@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import inspect
-from typing import Callable
+from collections.abc import Callable
 
 from lamina.callbacks.callback import Callback
 from lamina.callbacks.learning_rate import get_learning_rate, set_learning_rate
+from lamina.utils.io_utils import print_msg
 
 
 def _takes_two_arguments(function: Callable) -> bool:
@@ -30,7 +31,7 @@ class LearningRateScheduler(Callback):
     Example:
         >>> def schedule(epoch, lr):
         ...     return lr if epoch < 10 else lr * 0.9
-        >>> model.fit(x, y, epochs=15, callbacks=[LearningRateScheduler(schedule)])
+        >>> model.fit(x, y, epochs=15, callbacks=[LearningRateScheduler(schedule)])  # doctest: +SKIP
     """
 
     def __init__(self, schedule: Callable, verbose: int = 0):
@@ -52,7 +53,7 @@ class LearningRateScheduler(Callback):
             ) from None
         set_learning_rate(self.model, rate)
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {rate}.")
+            print_msg(f"\nEpoch {epoch + 1}: LearningRateScheduler setting learning rate to {rate}.")
 
     def on_epoch_end(self, epoch, logs=None):
         if logs is not None:

@@ -6,6 +6,7 @@ import os
 
 from lamina.callbacks.monitor import MonitorCallback
 from lamina.saving.atomic import atomic_path
+from lamina.utils.io_utils import print_msg
 
 
 class ModelCheckpoint(MonitorCallback):
@@ -28,7 +29,7 @@ class ModelCheckpoint(MonitorCallback):
 
     Example:
         >>> checkpoint = ModelCheckpoint("best.keras", save_best_only=True)
-        >>> model.fit(x, y, validation_split=0.2, epochs=10, callbacks=[checkpoint])
+        >>> model.fit(x, y, validation_split=0.2, epochs=10, callbacks=[checkpoint])  # doctest: +SKIP
     """
 
     def __init__(self, filepath, monitor: str = "val_loss", verbose: int = 0, save_best_only: bool = False,
@@ -82,7 +83,7 @@ class ModelCheckpoint(MonitorCallback):
     def _should_save(self, epoch: int, filepath: str, logs: dict) -> bool:
         if not self.save_best_only:
             if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: saving model to {filepath}")
+                print_msg(f"\nEpoch {epoch + 1}: saving model to {filepath}")
             return True
         self._resolve_direction()
         current = self._monitored_value(logs)
@@ -90,12 +91,12 @@ class ModelCheckpoint(MonitorCallback):
             return True  # as Keras: without the quantity, every checkpoint is kept
         if self._is_improvement(current, self.best):
             if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to {current:.5f}, "
+                print_msg(f"\nEpoch {epoch + 1}: {self.monitor} improved from {self.best:.5f} to {current:.5f}, "
                       f"saving model to {filepath}")
             self.best = current
             return True
         if self.verbose > 0:
-            print(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {self.best:.5f}")
+            print_msg(f"\nEpoch {epoch + 1}: {self.monitor} did not improve from {self.best:.5f}")
         return False
 
     def _filepath(self, epoch: int, batch: int | None, logs: dict) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from lamina.callbacks.callback import Callback
+from lamina.utils.io_utils import print_msg
 from lamina.utils.progbar import Progbar, resolve_verbose
 
 # Seconds between two redraws of a live bar: each redraw reads the running metrics from the device.
@@ -45,7 +46,7 @@ class ProgbarLogger(Callback):
     def on_epoch_begin(self, epoch, logs=None):
         self._start_bar()
         if self.verbose and self.epochs > 1:
-            print(f"Epoch {epoch + 1}/{self.epochs}", flush=True)
+            print_msg(f"Epoch {epoch + 1}/{self.epochs}")
 
     def on_train_batch_end(self, batch, logs=None):
         self._advance(batch, logs)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lamina.callbacks.learning_rate import get_learning_rate, set_learning_rate
 from lamina.callbacks.monitor import MonitorCallback
+from lamina.utils.io_utils import print_msg
 
 
 class ReduceLROnPlateau(MonitorCallback):
@@ -23,7 +24,7 @@ class ReduceLROnPlateau(MonitorCallback):
 
     Example:
         >>> reduce_lr = ReduceLROnPlateau(monitor="val_loss", factor=0.2, patience=5, min_lr=0.001)
-        >>> model.fit(x, y, validation_split=0.2, callbacks=[reduce_lr])
+        >>> model.fit(x, y, validation_split=0.2, callbacks=[reduce_lr])  # doctest: +SKIP
     """
 
     def __init__(self, monitor: str = "val_loss", factor: float = 0.1, patience: int = 10, verbose: int = 0,
@@ -74,6 +75,6 @@ class ReduceLROnPlateau(MonitorCallback):
             new_lr = max(old_lr * self.factor, self.min_lr)
             set_learning_rate(self.model, new_lr)
             if self.verbose > 0:
-                print(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new_lr}.")
+                print_msg(f"\nEpoch {epoch + 1}: ReduceLROnPlateau reducing learning rate to {new_lr}.")
             self.cooldown_counter = self.cooldown
             self.wait = 0

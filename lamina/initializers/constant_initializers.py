@@ -14,7 +14,8 @@ class Constant(Initializer):
         value: a Python scalar.
 
     Example:
-        >>> Constant(3.0)(shape=(2, 2))
+        >>> ops.convert_to_numpy(Constant(3.0)(shape=(2, 2))).tolist()
+        [[3.0, 3.0], [3.0, 3.0]]
     """
 
     def __init__(self, value: float = 0.0):

@@ -45,7 +45,8 @@ class RandomNormal(RandomInitializer):
         seed: None, an int or a ``SeedGenerator``.
 
     Example:
-        >>> RandomNormal(mean=0.0, stddev=1.0, seed=1)(shape=(2, 2))
+        >>> tuple(ops.shape(RandomNormal(mean=0.0, stddev=1.0, seed=1)(shape=(2, 2))))
+        (2, 2)
     """
 
     def __init__(self, mean: float = 0.0, stddev: float = 0.05, seed=None):

@@ -7,7 +7,7 @@ and ``dtype`` besides its own arguments, listed in its docstring.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from lamina.losses import metric_learning, probabilistic, regression, segmentation, sequence
 from lamina.losses.hinge import categorical_hinge, hinge, squared_hinge

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import warnings
-from typing import Callable
+from collections.abc import Callable
 
 from lamina import ops
 from lamina.losses.loss import Loss, squeeze_or_expand_to_same_rank

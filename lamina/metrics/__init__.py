@@ -7,6 +7,34 @@ output shape), not by ``get``.
 
 from __future__ import annotations
 
+from lamina.losses import (  # the loss functions, with Keras' short spellings (mse, MAE, ...), as in Keras
+    KLD,
+    MAE,
+    MAPE,
+    MSE,
+    MSLE,
+    binary_crossentropy,
+    binary_focal_crossentropy,
+    categorical_crossentropy,
+    categorical_focal_crossentropy,
+    categorical_hinge,
+    hinge,
+    huber,
+    kl_divergence,
+    kld,
+    log_cosh,
+    mae,
+    mape,
+    mean_absolute_error,
+    mean_absolute_percentage_error,
+    mean_squared_error,
+    mean_squared_logarithmic_error,
+    mse,
+    msle,
+    poisson,
+    sparse_categorical_crossentropy,
+    squared_hinge,
+)
 from lamina.metrics.accuracy_metrics import (
     Accuracy,
     BinaryAccuracy,
@@ -34,33 +62,8 @@ from lamina.metrics.confusion_metrics import (
     TrueNegatives,
     TruePositives,
 )
-from lamina.losses import (  # the loss functions, with Keras' short spellings (mse, MAE, ...), as in Keras
-    KLD,
-    MAE,
-    MAPE,
-    MSE,
-    MSLE,
-    binary_crossentropy,
-    categorical_crossentropy,
-    categorical_hinge,
-    hinge,
-    kl_divergence,
-    kld,
-    log_cosh,
-    mae,
-    mape,
-    mean_absolute_error,
-    mean_absolute_percentage_error,
-    mean_squared_error,
-    mean_squared_logarithmic_error,
-    mse,
-    msle,
-    poisson,
-    sparse_categorical_crossentropy,
-    squared_hinge,
-)
 from lamina.metrics.f_score_metrics import F1Score, FBetaScore
-from lamina.metrics.iou_metrics import IoU, BinaryIoU, MeanIoU, OneHotIoU, OneHotMeanIoU
+from lamina.metrics.iou_metrics import BinaryIoU, IoU, MeanIoU, OneHotIoU, OneHotMeanIoU
 from lamina.metrics.loss_metrics import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
@@ -109,7 +112,7 @@ FUNCTIONS = {fn.__name__: fn for fn in (
     sparse_top_k_categorical_accuracy, mean_squared_error, mean_absolute_error, mean_absolute_percentage_error,
     mean_squared_logarithmic_error, cosine_similarity, log_cosh, hinge, squared_hinge, categorical_hinge,
     kl_divergence, poisson, binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy,
-    pearson_correlation, concordance_correlation,
+    pearson_correlation, concordance_correlation, binary_focal_crossentropy, categorical_focal_crossentropy, huber,
 )}
 
 # Names: each class name, its snake_case form ("AUC", "auc", "mean_squared_error", "precision", ...) and

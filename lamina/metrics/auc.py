@@ -19,7 +19,7 @@ from lamina import ops
 from lamina.metrics.confusion_metrics import ThresholdMetric
 from lamina.metrics.metrics_utils import is_evenly_distributed, masked_sample_weight, weighted_decisions
 
-_CURVES = {"roc": "ROC", "pr": "PR"}
+_CURVES = {"roc": "ROC", "pr": "PR", "prgain": "PRGAIN"}
 _SUMMATIONS = ("interpolation", "minoring", "majoring")
 
 
@@ -28,7 +28,9 @@ class AUC(ThresholdMetric):
 
     Args:
         num_thresholds: number of thresholds (> 1) used to discretize the curve, evenly spaced over [0, 1].
-        curve: "ROC" or "PR".
+        curve: "ROC", "PR", or "PRGAIN" (precision gain against recall gain, Flach & Kull 2015: each is
+            ``1 - (P / N) * (FN or FP) / TP``; with no true positive, recall gain 0 and precision gain 1;
+            negative recall gains are raised to 0).
         summation_method: "interpolation" (trapezoids; PR uses Davis & Goadrich's interpolation),
             "minoring" (lower Riemann sum) or "majoring" (upper Riemann sum).
         name, dtype: as for every metric.
@@ -57,7 +59,9 @@ class AUC(ThresholdMetric):
                  exact: bool = False):
         super().__init__(name=name, dtype=dtype)
         if str(curve).lower() not in _CURVES:
-            raise ValueError(f'Invalid AUC curve value: "{curve}". Expected values are ["PR", "ROC"]')
+            raise ValueError(f'Invalid AUC curve value: "{curve}". Expected values are ["PR", "ROC", "PRGAIN"]')
+        if exact and str(curve).lower() == "prgain":
+            raise ValueError('`exact=True` computes the "ROC" or "PR" area; the "PRGAIN" curve is bucketed only.')
         if str(summation_method).lower() not in _SUMMATIONS:
             raise ValueError(f'Invalid AUC summation method value: "{summation_method}". '
                              f"Expected values are {list(_SUMMATIONS)}")
@@ -148,8 +152,10 @@ class AUC(ThresholdMetric):
         recall = ops.divide_no_nan(tp, tp + fn)
         if self.curve == "ROC":
             x, y = ops.divide_no_nan(fp, fp + tn), recall
-        else:
+        elif self.curve == "PR":
             x, y = recall, ops.divide_no_nan(tp, tp + fp)
+        else:
+            x, y = _gains(tp, fp, tn, fn)
         if self.summation_method == "interpolation":
             heights = (y[:-1] + y[1:]) / 2.0
         elif self.summation_method == "minoring":
@@ -193,6 +199,15 @@ class AUC(ThresholdMetric):
         if self.exact:  # only when set, so configs stay loadable by Keras
             config["exact"] = True
         return config
+
+
+def _gains(tp, fp, tn, fn) -> tuple:
+    """Recall gain and precision gain at each threshold (Keras' handling of the degenerate cases)."""
+    positives_per_negative = ops.divide_no_nan(tp + fn, tn + fp)
+    no_hit = ops.equal(tp, 0.0)
+    recall_gain = ops.where(no_hit, 0.0, 1.0 - positives_per_negative * ops.divide_no_nan(fn, tp))
+    precision_gain = ops.where(no_hit, 1.0, 1.0 - positives_per_negative * ops.divide_no_nan(fp, tp))
+    return ops.maximum(recall_gain, 0.0), precision_gain
 
 
 def _sorted_with_tie_bounds(scores, *weights):

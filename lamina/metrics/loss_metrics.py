@@ -62,14 +62,27 @@ class CategoricalCrossentropy(_LossMean):
 
 
 class SparseCategoricalCrossentropy(_LossMean):
-    """Crossentropy between integer labels and class probabilities (or logits)."""
+    """Crossentropy between integer labels and class probabilities (or logits).
+
+    Args:
+        from_logits: whether ``y_pred`` holds logits.
+        ignore_class: a label (e.g. a "void" class such as -1 or 255) whose samples are left out of the
+            mean, or None.
+        axis: the class axis.
+
+    Example:
+        >>> m = SparseCategoricalCrossentropy(ignore_class=-1)
+        >>> m.update_state([1, -1], [[0.1, 0.9], [0.5, 0.5]])
+        >>> round(float(m.result()), 4)
+        0.1054
+    """
 
     _prepare = staticmethod(MeanMetricWrapper._prepare)  # integer labels stay integers
 
     def __init__(self, name: str = "sparse_categorical_crossentropy", dtype=None, from_logits: bool = False,
-                 axis: int = -1):
+                 ignore_class: int | None = None, axis: int = -1):
         super().__init__(F.sparse_categorical_crossentropy, name=name, dtype=dtype, from_logits=from_logits,
-                         axis=axis)
+                         ignore_class=ignore_class, axis=axis)
 
 
 class Hinge(_LossMean):

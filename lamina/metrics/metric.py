@@ -23,7 +23,7 @@ class Metric:
         dtype: the dtype of the state and the result; defaults to ``floatx``.
 
     Example:
-        >>> m = Mean()
+        >>> m = lamina.metrics.Mean()
         >>> m.update_state([1.0, 3.0])
         >>> float(m.result())
         2.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from lamina import ops
 from lamina.metrics.metric import Metric
@@ -89,7 +89,7 @@ class Mean(Metric):
 class MeanMetricWrapper(Mean):
     """The running mean of ``fn(y_true, y_pred, **kwargs)``, a function returning per-sample values.
 
-    A mask attached to ``y_pred`` multiplies into the sample weights.
+    A mask attached to ``y_pred``, or to the values ``fn`` returns, multiplies into the sample weights.
 
     Args:
         fn: a metric function ``fn(y_true, y_pred, **kwargs)``.
@@ -106,9 +106,19 @@ class MeanMetricWrapper(Mean):
         self._fn = fn
         self._fn_kwargs = kwargs
 
+    def __getattr__(self, name: str):
+        """``fn``'s keyword arguments read as attributes, as Keras exposes them (``TopKCategoricalAccuracy(3).k``,
+        ``BinaryAccuracy().threshold``, ``SparseCategoricalCrossentropy().ignore_class``)."""
+        kwargs = self.__dict__.get("_fn_kwargs", {})
+        if name in kwargs:
+            return kwargs[name]
+        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+
     def update_state(self, y_true, y_pred, sample_weight=None) -> None:
         sample_weight = masked_sample_weight(y_pred, sample_weight, self.dtype)
-        self._accumulate(self._fn(*self._prepare(y_true, y_pred), **self._fn_kwargs), sample_weight)
+        values = self._fn(*self._prepare(y_true, y_pred), **self._fn_kwargs)
+        # ``fn`` may mask its own values (a loss's ``ignore_class``): those count with weight 0.
+        self._accumulate(values, masked_sample_weight(values, sample_weight, self.dtype))
 
     @staticmethod
     def _prepare(y_true, y_pred) -> tuple:

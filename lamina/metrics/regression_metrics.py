@@ -7,9 +7,9 @@ better) are defined here.
 from __future__ import annotations
 
 from lamina import backend, losses, ops
+from lamina.metrics.loss_metrics import _LossMean
 from lamina.metrics.metric import Metric
 from lamina.metrics.metrics_utils import float_pair, masked_sample_weight, squeeze_or_expand_to_same_rank
-from lamina.metrics.loss_metrics import _LossMean
 from lamina.metrics.reduction_metrics import Mean, MeanMetricWrapper
 
 

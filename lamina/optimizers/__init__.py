@@ -10,6 +10,7 @@ from lamina.optimizers.adam import Adam
 from lamina.optimizers.adamax import Adamax
 from lamina.optimizers.adamw import AdamW
 from lamina.optimizers.ftrl import Ftrl
+from lamina.optimizers.lamb import Lamb
 from lamina.optimizers.lion import Lion
 from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
@@ -17,7 +18,8 @@ from lamina.optimizers.rmsprop import RMSprop
 from lamina.optimizers.sgd import SGD
 from lamina.saving import serialization
 
-_CLASSES = (Optimizer, SGD, RMSprop, Adam, AdamW, Adamax, Nadam, Adagrad, Adadelta, Ftrl, Lion, Adafactor)
+_CLASSES = (Optimizer, SGD, RMSprop, Adam, AdamW, Adamax, Nadam, Adagrad, Adadelta, Ftrl, Lion, Adafactor,
+            Lamb)
 # Keras looks built-in optimizers up case-insensitively ("adam", "RMSprop", "sgd").
 ALL_OBJECTS, serialize, _deserialize, _get = serialization.catalog(
     "optimizer", _CLASSES, Optimizer, aliases={cls.__name__.lower(): cls for cls in _CLASSES}
@@ -47,5 +49,5 @@ def get(identifier) -> Optimizer | None:
 
 __all__ = [
     "Optimizer", "SGD", "RMSprop", "Adam", "AdamW", "Adamax", "Nadam", "Adagrad", "Adadelta", "Ftrl", "Lion",
-    "Adafactor", "schedules", "serialize", "deserialize", "get", "ALL_OBJECTS",
+    "Adafactor", "Lamb", "schedules", "serialize", "deserialize", "get", "ALL_OBJECTS",
 ]

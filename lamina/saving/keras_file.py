@@ -117,8 +117,8 @@ def save_model(model, filepath, overwrite: bool = True, zipped: bool = True) -> 
     archive's three files. An existing target is replaced only once the new one is complete.
 
     Example:
-        >>> model.save("model.keras")
-        >>> restored = lamina.models.load_model("model.keras")
+        >>> model.save("model.keras")  # doctest: +SKIP
+        >>> restored = lamina.models.load_model("model.keras")  # doctest: +SKIP
     """
     path = os.fspath(filepath)
     if not overwrite and os.path.lexists(path):

@@ -85,7 +85,7 @@ def to_keras(config):
 # Arguments newer Keras releases write into layer configs that lamina's layers do not take: dropped on
 # loading while they hold the value that means "feature off"; any other value is kept (and then rejected
 # by the layer with a clear error, rather than silently ignored).
-_KERAS_ONLY_DEFAULTS = {"quantization_config": None, "lora_rank": None, "lora_alpha": None, "ragged": False}
+_KERAS_ONLY_DEFAULTS = {"quantization_config": None, "ragged": False}
 
 
 def _drop_keras_only_defaults(config):

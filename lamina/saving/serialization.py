@@ -31,6 +31,12 @@ def register_lamina_serializable(package: str = "Custom", name: str | None = Non
 register_keras_serializable = register_lamina_serializable
 
 
+def get_custom_objects() -> dict:
+    """The live registry of user objects, ``"package>Name"`` -> object: what ``register_keras_serializable``
+    fills. Adding an entry (``get_custom_objects()["MyLayer"] = MyLayer``) makes the name loadable."""
+    return _REGISTERED
+
+
 def get_registered_name(obj) -> str:
     return getattr(obj, "_registered_name", None) or getattr(obj, "__name__", type(obj).__name__)
 

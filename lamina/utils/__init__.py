@@ -1,8 +1,32 @@
-"""Utilities: ``set_random_seed``, ``PyDataset``, ``Progbar``, ``clear_session``."""
+"""Utilities (``keras.utils``): seeding, ``PyDataset``, ``Progbar``, array helpers, batch packing, and the
+serialization registry's functions under their Keras names."""
 
-from lamina.backend import clear_session
+from lamina.backend import clear_session, is_keras_tensor
+from lamina.backend.common.dtypes import standardize_dtype
+from lamina.config import disable_interactive_logging, enable_interactive_logging, is_interactive_logging_enabled
+from lamina.saving import deserialize_keras_object, serialize_keras_object
+from lamina.saving.serialization import (
+    CustomObjectScope,
+    custom_object_scope,
+    get_custom_objects,
+    get_registered_name,
+    get_registered_object,
+    register_keras_serializable,
+)
+from lamina.utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from lamina.utils.numerical_utils import normalize, to_categorical
 from lamina.utils.progbar import Progbar
 from lamina.utils.py_dataset import PyDataset
 from lamina.utils.rng_utils import set_random_seed
 
-__all__ = ["Progbar", "PyDataset", "clear_session", "set_random_seed"]
+Sequence = PyDataset  # Keras' older name
+
+
+__all__ = [
+    "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "clear_session", "custom_object_scope",
+    "deserialize_keras_object", "disable_interactive_logging", "enable_interactive_logging",
+    "get_custom_objects", "get_registered_name", "get_registered_object", "is_interactive_logging_enabled",
+    "is_keras_tensor", "normalize", "pack_x_y_sample_weight", "register_keras_serializable",
+    "serialize_keras_object", "set_random_seed", "standardize_dtype", "to_categorical",
+    "unpack_x_y_sample_weight",
+]

@@ -7,18 +7,22 @@ clock is the ETA), at its end the elapsed time instead (``469/469 ━━━━�
 Where the text goes decides how it is drawn. A terminal, or a Jupyter notebook with ``ipywidgets``, gets
 a live bar redrawn in place at most once per ``interval`` seconds. Anything else (a pipe, a log file, a
 notebook without widgets) gets exactly one plain line per bar, when it finishes: no ``\\r``, ``\\b`` or
-ANSI escape codes. Values are read only when a line is drawn: reading a training log is a host sync.
+ANSI escape codes; after ``config.disable_interactive_logging()`` that line goes to the ``lamina`` logger.
+Values are read only when a line is drawn: reading a training log is a host sync.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import math
-import sys
 import time
 from collections.abc import Iterable, Mapping
 
 import numpy as np
+
+from lamina import config
+from lamina.utils.io_utils import print_msg
+
 # rich is imported where a bar is first drawn, not with lamina: it costs ~0.1-0.2 s to import.
 
 _BAR = "━"
@@ -38,7 +42,8 @@ def resolve_verbose(verbose: int | str) -> int:
 
         return 1 if _live_display_possible(Console()) else 2
     if verbose not in (0, 1, 2):
-        raise ValueError(f"Invalid value for argument `verbose`. Expected 0, 1, 2 or 'auto'. Received: verbose={verbose!r}")
+        raise ValueError("Invalid value for argument `verbose`. Expected 0, 1, 2 or 'auto'. "
+                         f"Received: verbose={verbose!r}")
     return int(verbose)
 
 
@@ -86,14 +91,15 @@ class Progbar:
 
     Example:
         >>> bar = Progbar(100)
-        >>> for step in range(100):
+        >>> for step in range(100):  # doctest: +SKIP
         ...     bar.update(step + 1, [("loss", 0.5)])
     """
 
     def __init__(self, target: int | None, width: int = 20, verbose: int = 1, interval: float = 0.05,
                  stateful_metrics: Iterable[str] | None = None, unit_name: str = "step"):
         if verbose not in (0, 1, 2):
-            raise ValueError(f"Invalid value for argument `verbose` of Progbar. Expected 0, 1 or 2. Received: verbose={verbose!r}")
+            raise ValueError("Invalid value for argument `verbose` of Progbar. Expected 0, 1 or 2. "
+                             f"Received: verbose={verbose!r}")
         self.target = target
         self.width = width
         self.verbose = verbose
@@ -106,7 +112,8 @@ class Progbar:
             self._console = Console(highlight=False)
         else:
             self._console = None
-        self._redraws = self._console is not None and _live_display_possible(self._console)
+        self._redraws = (self._console is not None and config.is_interactive_logging_enabled()
+                         and _live_display_possible(self._console))
         self._live = None
         self._sums: dict[str, list] = {}  # name -> [weighted sum or latest value, weight]
         self._logs: Mapping = {}
@@ -204,8 +211,7 @@ class Progbar:
 
     def _draw(self, line, finalize: bool) -> None:
         if not self._redraws:
-            sys.stdout.write(line.plain + "\n")
-            sys.stdout.flush()
+            print_msg(line.plain)
             return
         if self._live is None:
             from rich.live import Live

@@ -31,7 +31,8 @@ class PyDataset:
 
     def __init__(self, workers: int = 1, use_multiprocessing: bool = False, max_queue_size: int = 10):
         if not isinstance(workers, int) or workers < 1:
-            raise ValueError(f"Invalid value for argument `workers`. Expected an int >= 1. Received: workers={workers!r}")
+            raise ValueError("Invalid value for argument `workers`. Expected an int >= 1. "
+                             f"Received: workers={workers!r}")
         if not isinstance(max_queue_size, int) or max_queue_size < 1:
             raise ValueError(
                 "Invalid value for argument `max_queue_size`. Expected an int >= 1. "

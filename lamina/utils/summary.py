@@ -14,7 +14,7 @@ import math
 import re
 import shutil
 import sys
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from lamina.backend.common import dtypes
 from lamina.layers.layer import Layer
@@ -52,7 +52,7 @@ def print_summary(model, line_length: int | None = None, positions: Sequence[flo
 
     Example:
         >>> lines = []
-        >>> model.summary(print_fn=lines.append)
+        >>> model.summary(print_fn=lines.append)  # doctest: +SKIP
     """
     operations, relevant, chain = _model_scope(model)
     default_length, default_positions, header, alignment = _CHAIN_LAYOUT if chain else _GRAPH_LAYOUT

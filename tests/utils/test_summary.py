@@ -182,7 +182,8 @@ def test_table_geometry_matches_keras(engine):
     assert lines[3] == "┡" + "━" * 33 + "╇" + "━" * 24 + "╇" + "━" * 15 + "┩"
     assert lines[5] == "├" + "─" * 33 + "┼" + "─" * 24 + "┼" + "─" * 15 + "┤"
     assert lines[7] == "└" + "─" * 33 + "┴" + "─" * 24 + "┴" + "─" * 15 + "┘"
-    assert lines[4] == "│ " + "hidden (Dense)".ljust(31) + " │ " + "(None, 8)".ljust(22) + " │ " + "136".rjust(13) + " │"
+    cells = ["hidden (Dense)".ljust(31), "(None, 8)".ljust(22), "136".rjust(13)]
+    assert lines[4] == "│ " + " │ ".join(cells) + " │"
     # The graph layout at 76: 21, 19, 12, 19.
     a, b = layers.Input(shape=(2,), name="g_a"), layers.Input(shape=(2,), name="g_b")
     graph_text = summary_text(Model([a, b], ops.add(a, b)), line_length=76)
