@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Run the test suite once per engine (LAMINA_BACKEND), in a fresh-or-reused .venv, then the layer tests
-# once more per engine with image_data_format set to channels_first (so channel-order bugs show).
+# Lint (ruff, configured in pyproject.toml), then run the test suite once per engine (LAMINA_BACKEND), in a
+# fresh-or-reused .venv, and the layer tests once more per engine with image_data_format set to channels_first
+# (so channel-order bugs show).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/env.sh
 status=0
+echo "== lint"
+.venv/bin/python -m ruff check lamina tests bench examples || status=$?
 channels_first_home="$(mktemp -d)"
 trap 'rm -rf "$channels_first_home"' EXIT
 echo '{"image_data_format": "channels_first"}' > "$channels_first_home/lamina.json"

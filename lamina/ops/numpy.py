@@ -181,7 +181,8 @@ def _int32_if_bool_rule(x, *args, **kwargs):
 
 
 square = _engine_op("square", _int32_if_bool_rule, "Elementwise ``x * x``; bool inputs give int32.")
-clip = _engine_op("clip", _int32_if_bool_rule, "Limit values to ``[x_min, x_max]``; keeps the dtype (bool gives int32).")
+clip = _engine_op("clip", _int32_if_bool_rule,
+                  "Limit values to ``[x_min, x_max]``; keeps the dtype (bool gives int32).")
 
 
 def _real_part_rule(x):
@@ -289,8 +290,10 @@ amax = _reduction("amax", _same, "Maximum over ``axis``.")
 amin = _reduction("amin", _same, "Minimum over ``axis``.")
 any = _reduction("any", lambda dtype: "bool", "Whether any element along ``axis`` is true.")
 all = _reduction("all", lambda dtype: "bool", "Whether every element along ``axis`` is true.")
-argmax = _reduction("argmax", lambda dtype: "int32", "Index (int32) of the maximum along ``axis`` (flat index when None).")
-argmin = _reduction("argmin", lambda dtype: "int32", "Index (int32) of the minimum along ``axis`` (flat index when None).")
+argmax = _reduction("argmax", lambda dtype: "int32",
+                    "Index (int32) of the maximum along ``axis`` (flat index when None).")
+argmin = _reduction("argmin", lambda dtype: "int32",
+                    "Index (int32) of the minimum along ``axis`` (flat index when None).")
 median = _reduction("median", _float_dtype, "Median over ``axis`` (mean of the two middle values for even counts).")
 
 
@@ -348,7 +351,8 @@ empty = _engine_op("empty", _new_rule, "An uninitialised tensor of ``shape`` (dt
 full = _engine_op("full", _full_rule, "A tensor of ``shape`` filled with ``fill_value`` (dtype defaults to floatx).")
 zeros_like = _engine_op("zeros_like", _like_rule, "Zeros with the shape (and dtype, unless given) of ``x``.")
 ones_like = _engine_op("ones_like", _like_rule, "Ones with the shape (and dtype, unless given) of ``x``.")
-full_like = _engine_op("full_like", _full_like_rule, "``fill_value`` with the shape (and dtype, unless given) of ``x``.")
+full_like = _engine_op("full_like", _full_like_rule,
+                       "``fill_value`` with the shape (and dtype, unless given) of ``x``.")
 
 
 def _range_rule(start, stop=None, step=1, dtype=None):
@@ -406,7 +410,8 @@ def _array_rule(x, dtype=None):
     return SymbolicTensor(shape_of(x), dtype or _dtype(x))
 
 
-array = _engine_op("array", _array_rule, "A tensor holding ``x`` (a list, array or scalar), optionally cast to ``dtype``.")
+array = _engine_op("array", _array_rule,
+                   "A tensor holding ``x`` (a list, array or scalar), optionally cast to ``dtype``.")
 
 
 # -- linear algebra -------------------------------------------------------------------------------
@@ -519,7 +524,8 @@ def _cross_rule(x1, x2, axisa=-1, axisb=-1, axisc=-1, axis=None):
     n1, n2 = s1.pop(canonical_axis(axisa, len(s1), "cross")), s2.pop(canonical_axis(axisb, len(s2), "cross"))
     for n in (n1, n2):
         if n not in (2, 3, None):
-            raise ValueError(f"`cross`: vectors must have 2 or 3 components. Received shapes {shape_of(x1)}, {shape_of(x2)}.")
+            raise ValueError(f"`cross`: vectors must have 2 or 3 components. "
+                             f"Received shapes {shape_of(x1)}, {shape_of(x2)}.")
     batch = list(broadcast_shapes(tuple(s1), tuple(s2), op_name="cross"))
     if not (n1 == 2 and n2 == 2):
         batch.insert(canonical_axis(axisc, len(batch) + 1, "cross"), 3)
@@ -566,11 +572,13 @@ def _diagonal_rule(x, offset=0, axis1=0, axis2=1):
     shape = shape_of(x)
     a1, a2 = canonical_axis(axis1, len(shape), "diagonal"), canonical_axis(axis2, len(shape), "diagonal")
     d1, d2 = shape[a1], shape[a2]
-    length = None if d1 is None or d2 is None else builtins.max(0, builtins.min(d1 + builtins.min(offset, 0), d2 - builtins.max(offset, 0)))
+    length = None if d1 is None or d2 is None else builtins.max(
+        0, builtins.min(d1 + builtins.min(offset, 0), d2 - builtins.max(offset, 0)))
     return SymbolicTensor(tuple(d for i, d in enumerate(shape) if i not in (a1, a2)) + (length,), _dtype(x))
 
 
-diagonal = _engine_op("diagonal", _diagonal_rule, "The ``offset`` diagonal of the planes spanned by ``axis1`` and ``axis2``.")
+diagonal = _engine_op("diagonal", _diagonal_rule,
+                      "The ``offset`` diagonal of the planes spanned by ``axis1`` and ``axis2``.")
 
 
 def _trace_rule(x, offset=0, axis1=0, axis2=1):
@@ -593,7 +601,8 @@ def _diag_rule(x, k=0):
     raise ValueError(f"`diag` expects a 1-D or 2-D input. Received shape {shape}.")
 
 
-diag = _engine_op("diag", _diag_rule, "A 1-D input as the ``k``-th diagonal of a matrix, or a matrix's ``k``-th diagonal.")
+diag = _engine_op("diag", _diag_rule,
+                  "A 1-D input as the ``k``-th diagonal of a matrix, or a matrix's ``k``-th diagonal.")
 
 
 def _diagflat_rule(x, k=0):
@@ -612,11 +621,13 @@ def _correlate_rule(x1, x2, mode="valid"):
     if n is None or m is None:
         length = None
     else:
-        length = {"valid": builtins.max(n, m) - builtins.min(n, m) + 1, "same": builtins.max(n, m), "full": n + m - 1}[mode]
+        longest, shortest = builtins.max(n, m), builtins.min(n, m)
+        length = {"valid": longest - shortest + 1, "same": longest, "full": n + m - 1}[mode]
     return SymbolicTensor((length,), _wide_float(promoted_dtype(x1, x2)))
 
 
-correlate = _engine_op("correlate", _correlate_rule, "Cross-correlation of two 1-D tensors (``mode``: valid, same, full).")
+correlate = _engine_op("correlate", _correlate_rule,
+                       "Cross-correlation of two 1-D tensors (``mode``: valid, same, full).")
 
 
 # -- shape manipulation ---------------------------------------------------------------------------
@@ -796,7 +807,8 @@ def _flip_rule(x, axis=None):
 
 
 flip = _engine_op("flip", _flip_rule, "Reverse the order of elements along ``axis`` (all axes when None).")
-roll = _engine_op("roll", same_rule, "Shift elements by ``shift`` along ``axis`` (flattened when None), wrapping around.")
+roll = _engine_op("roll", same_rule,
+                  "Shift elements by ``shift`` along ``axis`` (flattened when None), wrapping around.")
 
 
 def _rot90_rule(array, k=1, axes=(0, 1)):
@@ -838,7 +850,8 @@ def _repeat_rule(x, repeats, axis=None):
     return SymbolicTensor(shape[:axis] + (size,) + shape[axis + 1:], _dtype(x))
 
 
-repeat = _engine_op("repeat", _repeat_rule, "Repeat each element ``repeats`` times along ``axis`` (flattened when None).")
+repeat = _engine_op("repeat", _repeat_rule,
+                    "Repeat each element ``repeats`` times along ``axis`` (flattened when None).")
 
 
 def _pad_widths(pad_width, rank):
@@ -916,7 +929,8 @@ def _meshgrid_rule(*x, indexing="xy"):
     return [SymbolicTensor(tuple(sizes), _dtype(t)) for t in x]
 
 
-meshgrid = _engine_op("meshgrid", _meshgrid_rule, "Coordinate grids from 1-D coordinate vectors (``indexing``: xy or ij).")
+meshgrid = _engine_op("meshgrid", _meshgrid_rule,
+                      "Coordinate grids from 1-D coordinate vectors (``indexing``: xy or ij).")
 
 
 # -- indexing, sorting, searching -----------------------------------------------------------------
@@ -928,7 +942,8 @@ def _take_rule(x, indices, axis=None):
     return SymbolicTensor(shape[:axis] + shape_of(indices) + shape[axis + 1:], _dtype(x))
 
 
-take = _engine_op("take", _take_rule, "Elements of ``x`` at ``indices`` along ``axis`` (of the flattened ``x`` when None).")
+take = _engine_op("take", _take_rule,
+                  "Elements of ``x`` at ``indices`` along ``axis`` (of the flattened ``x`` when None).")
 
 
 def _take_along_axis_rule(x, indices, axis=None):
@@ -938,11 +953,13 @@ def _take_along_axis_rule(x, indices, axis=None):
     if len(shape) != len(ishape):
         raise ValueError(f"`take_along_axis`: `x` and `indices` need the same rank. Received shapes {shape}, {ishape}.")
     axis = canonical_axis(axis, len(shape), "take_along_axis")
-    rest = broadcast_shapes(shape[:axis] + shape[axis + 1:], ishape[:axis] + ishape[axis + 1:], op_name="take_along_axis")
+    rest = broadcast_shapes(shape[:axis] + shape[axis + 1:], ishape[:axis] + ishape[axis + 1:],
+                            op_name="take_along_axis")
     return SymbolicTensor(rest[:axis] + (ishape[axis],) + rest[axis:], _dtype(x))
 
 
-take_along_axis = _engine_op("take_along_axis", _take_along_axis_rule, "Elements of ``x`` at ``indices`` matched along ``axis``.")
+take_along_axis = _engine_op("take_along_axis", _take_along_axis_rule,
+                             "Elements of ``x`` at ``indices`` matched along ``axis``.")
 
 
 def _sorted_rule(dtype_rule):
@@ -1004,7 +1021,8 @@ def _digitize_rule(x, bins):
     return SymbolicTensor(shape_of(x), "int32")
 
 
-digitize = _engine_op("digitize", _digitize_rule, "Index (int32) of the bin of each element: ``bins[i-1] <= x < bins[i]``.")
+digitize = _engine_op("digitize", _digitize_rule,
+                      "Index (int32) of the bin of each element: ``bins[i-1] <= x < bins[i]``.")
 
 
 def _bincount_rule(x, weights=None, minlength=0, sparse=False):
@@ -1029,7 +1047,8 @@ def _unravel_index_rule(indices, shape):
     return tuple(SymbolicTensor(shape_of(indices), _dtype(indices)) for _ in shape)
 
 
-unravel_index = _engine_op("unravel_index", _unravel_index_rule, "Flat ``indices`` as coordinate tensors into ``shape``.")
+unravel_index = _engine_op("unravel_index", _unravel_index_rule,
+                           "Flat ``indices`` as coordinate tensors into ``shape``.")
 
 
 def _select_rule(condlist, choicelist, default=0):
@@ -1037,7 +1056,8 @@ def _select_rule(condlist, choicelist, default=0):
     return SymbolicTensor(broadcast_shapes(*shapes, op_name="select"), promoted_dtype(*choicelist, default))
 
 
-select = _engine_op("select", _select_rule, "Pick from ``choicelist`` where the first matching ``condlist`` entry holds.")
+select = _engine_op("select", _select_rule,
+                    "Pick from ``choicelist`` where the first matching ``condlist`` entry holds.")
 
 
 def _size_rule(x):

@@ -663,7 +663,8 @@ def squeeze(x, axis=None):
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     for a in axes:
         if x.shape[a] != 1:
-            raise ValueError(f"`squeeze`: cannot squeeze axis {a} of size {x.shape[a]}. Received shape {tuple(x.shape)}.")
+            raise ValueError(f"`squeeze`: cannot squeeze axis {a} of size {x.shape[a]}. "
+                             f"Received shape {tuple(x.shape)}.")
     return jnp.squeeze(x, axis=axes)
 
 
@@ -785,7 +786,8 @@ def diff(a, n=1, axis=-1):
 def searchsorted(sorted_sequence, values, side="left"):
     sorted_sequence, values = _pair(sorted_sequence, values)
     if sorted_sequence.ndim != 1:
-        raise ValueError(f"`searchsorted`: `sorted_sequence` must be 1-D. Received shape {tuple(sorted_sequence.shape)}.")
+        raise ValueError(f"`searchsorted`: `sorted_sequence` must be 1-D. "
+                         f"Received shape {tuple(sorted_sequence.shape)}.")
     return _index(jnp.searchsorted(sorted_sequence, values, side=side))
 
 

@@ -756,7 +756,7 @@ def correlate(x1, x2, mode="valid"):
     swapped = x2.shape[0] > x1.shape[0]
     if swapped:
         x1, x2 = x2, x1
-    n, m = x1.shape[0], x2.shape[0]
+    m = x2.shape[0]
     padding = {"valid": 0, "same": m // 2, "full": m - 1}
     if mode not in padding:
         raise ValueError(f"`correlate`: `mode` must be one of valid, same, full. Received: mode={mode!r}")
@@ -820,7 +820,8 @@ def squeeze(x, axis=None):
     axes = (axis,) if isinstance(axis, int) else tuple(axis)
     for a in axes:
         if x.shape[a] != 1:
-            raise ValueError(f"`squeeze`: cannot squeeze axis {a} of size {x.shape[a]}. Received shape {tuple(x.shape)}.")
+            raise ValueError(f"`squeeze`: cannot squeeze axis {a} of size {x.shape[a]}. "
+                             f"Received shape {tuple(x.shape)}.")
     return torch.squeeze(x, dim=axes)
 
 
@@ -977,7 +978,8 @@ def diff(a, n=1, axis=-1):
 def searchsorted(sorted_sequence, values, side="left"):
     sorted_sequence, values = _pair(sorted_sequence, values)
     if sorted_sequence.ndim != 1:
-        raise ValueError(f"`searchsorted`: `sorted_sequence` must be 1-D. Received shape {tuple(sorted_sequence.shape)}.")
+        raise ValueError(f"`searchsorted`: `sorted_sequence` must be 1-D. "
+                         f"Received shape {tuple(sorted_sequence.shape)}.")
     return _index(torch.searchsorted(sorted_sequence, values, side=side))
 
 
