@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from lamina import config
+from lamina import config, serialization
 from lamina.backend.common.dtypes import standardize_dtype
-from lamina.saving import serialization
 
 _MIXED = {"mixed_float16": "float16", "mixed_bfloat16": "bfloat16"}
 _global_policy = None

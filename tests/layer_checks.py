@@ -3,9 +3,8 @@
 import numpy as np
 
 import lamina
-from lamina import layers, ops
+from lamina import layers, ops, serialization
 from lamina.models import Model
-from lamina.saving import serialization
 
 
 def to_numpy(x):

@@ -604,7 +604,7 @@ def test_default_names_and_lookup(engine):
 
 
 def test_wrapper_of_a_custom_function_round_trips_when_registered(engine):
-    from lamina.saving import serialization
+    from lamina import serialization
 
     @serialization.register_lamina_serializable("Test")
     def doubled_error(y_true, y_pred):

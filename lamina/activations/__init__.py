@@ -7,6 +7,7 @@ functions registered with ``register_lamina_serializable`` or passed in ``custom
 
 from __future__ import annotations
 
+from lamina import serialization
 from lamina.activations.activations import (
     celu,
     elu,
@@ -41,7 +42,6 @@ from lamina.activations.activations import (
     tanh_shrink,
     threshold,
 )
-from lamina.saving import serialization
 
 ALL_OBJECTS = (
     relu, leaky_relu, relu6, softmax, log_softmax, sparsemax, elu, selu, celu, gelu, glu, softplus, softsign,

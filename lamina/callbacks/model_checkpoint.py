@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 from lamina.callbacks.monitor import MonitorCallback
-from lamina.saving.atomic import atomic_path
+from lamina.utils.atomic import atomic_path
 from lamina.utils.io_utils import print_msg
 
 

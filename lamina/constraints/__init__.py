@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from lamina import serialization
 from lamina.constraints.constraints import Constraint, MaxNorm, MinMaxNorm, NonNeg, UnitNorm
-from lamina.saving import serialization
 
 # Keras' lower-case spellings of the classes.
 max_norm = MaxNorm

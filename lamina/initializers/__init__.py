@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lamina import serialization
 from lamina.initializers.constant_initializers import Constant, IdentityInitializer, Ones, Zeros
 from lamina.initializers.initializer import Initializer
 from lamina.initializers.random_initializers import (
@@ -20,7 +21,6 @@ from lamina.initializers.random_initializers import (
     compute_fans,
 )
 from lamina.initializers.stft import STFT
-from lamina.saving import serialization
 
 Identity = IdentityInitializer
 Orthogonal = OrthogonalInitializer

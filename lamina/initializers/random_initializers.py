@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import math
 
-from lamina import ops, random
+from lamina import ops, random, serialization
 from lamina.backend.common.dtypes import standardize_dtype
 from lamina.initializers.initializer import Initializer
-from lamina.saving import serialization
 
 # Standard deviation of a unit normal truncated to [-2, 2]: dividing by it restores the intended variance.
 _TRUNCATED_STDDEV = 0.87962566103423978

@@ -3,6 +3,7 @@
 Each group package lists its public names in ``__all__``; this module re-exports them all.
 """
 
+from lamina import serialization as _serialization
 from lamina.layers.activations import *  # noqa: F401,F403
 from lamina.layers.attention import *  # noqa: F401,F403
 from lamina.layers.convolutional import *  # noqa: F401,F403
@@ -15,7 +16,6 @@ from lamina.layers.pooling import *  # noqa: F401,F403
 from lamina.layers.recurrent import *  # noqa: F401,F403
 from lamina.layers.regularization import *  # noqa: F401,F403
 from lamina.layers.reshaping import *  # noqa: F401,F403
-from lamina.saving import serialization as _serialization
 
 
 def serialize(layer) -> dict:

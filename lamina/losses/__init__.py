@@ -6,6 +6,7 @@ class; ``"mse"``, ``"mae"``, ``"mape"``, ``"msle"``, ``"kld"`` and ``"bce"`` (al
 
 from __future__ import annotations
 
+from lamina import serialization
 from lamina.losses.hinge import categorical_hinge, hinge, squared_hinge
 from lamina.losses.loss import Loss, reduce_weighted_values, squeeze_or_expand_to_same_rank
 from lamina.losses.losses import (
@@ -55,7 +56,6 @@ from lamina.losses.regression import (
 from lamina.losses.segmentation import dice, tversky
 from lamina.losses.sequence import ctc
 from lamina.losses.wrapper import LossFunctionWrapper
-from lamina.saving import serialization
 
 # Keras' short spellings of the functions.
 mse = MSE = mean_squared_error

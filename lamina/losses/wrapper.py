@@ -5,9 +5,8 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable
 
-from lamina import ops
+from lamina import ops, serialization
 from lamina.losses.loss import Loss, squeeze_or_expand_to_same_rank
-from lamina.saving import serialization
 
 
 def averages(term: Callable):

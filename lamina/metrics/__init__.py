@@ -7,6 +7,7 @@ output shape), not by ``get``.
 
 from __future__ import annotations
 
+from lamina import serialization
 from lamina.losses import (  # the loss functions, with Keras' short spellings (mse, MAE, ...), as in Keras
     KLD,
     MAE,
@@ -91,7 +92,6 @@ from lamina.metrics.regression_metrics import (
     cosine_similarity,
     pearson_correlation,
 )
-from lamina.saving import serialization
 
 _CLASSES = (
     Metric, Mean, Sum, MeanMetricWrapper,

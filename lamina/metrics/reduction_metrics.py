@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from lamina import ops
+from lamina import ops, serialization
 from lamina.metrics.metric import Metric
 from lamina.metrics.metrics_utils import masked_sample_weight, squeeze_or_expand_to_same_rank
-from lamina.saving import serialization
 
 
 def reduce_to_samplewise_values(values, sample_weight, reduce_fn, dtype):

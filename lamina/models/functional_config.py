@@ -23,10 +23,11 @@ import inspect
 
 import numpy as np
 
-from lamina import tree
+from lamina import serialization, tree
 from lamina.backend.common.symbolic import SymbolicTensor
+from lamina.models.layer_entries import deserialize_layer
 from lamina.ops.operation import FunctionOperation
-from lamina.saving import keras_names, serialization
+from lamina.serialization import keras_names
 
 _TENSOR = "__keras_tensor__"
 
@@ -242,7 +243,7 @@ def functional_from_config(cls, config: dict, custom_objects=None):
         if keras_names.is_op_module(entry.get("module")):
             operation = _OpEntry(entry)
         else:
-            operation = keras_names.deserialize_layer(entry, custom_objects)
+            operation = deserialize_layer(entry, custom_objects)
         created[entry["name"]] = operation
         pending[entry["name"]] = list(entry.get("inbound_nodes") or [])
     while any(pending.values()):

@@ -8,6 +8,7 @@ from __future__ import annotations
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.layers.layer import Layer
 from lamina.layers.shapes import as_shape_structure, map_shapes
+from lamina.models import file_formats
 from lamina.ops.operation import no_graph_recording
 from lamina.training.trainer import Trainer
 
@@ -72,7 +73,7 @@ class Model(Trainer, Layer):
     def summary(self, line_length=None, positions=None, print_fn=None, expand_nested=False, show_trainable=False,
                 layer_range=None):
         """Print a table of the layers, their output shapes and parameter counts."""
-        from lamina.utils.summary import print_summary
+        from lamina.models.summary import print_summary
 
         print_summary(self, line_length=line_length, positions=positions, print_fn=print_fn,
                       expand_nested=expand_nested, show_trainable=show_trainable, layer_range=layer_range)
@@ -85,27 +86,19 @@ class Model(Trainer, Layer):
 
     def to_json(self, **kwargs) -> str:
         """The model's config as a Keras 3 JSON string (``kwargs`` go to ``json.dumps``)."""
-        from lamina.saving.model_json import model_to_json
-
-        return model_to_json(self, **kwargs)
+        return file_formats.get("model_to_json")(self, **kwargs)
 
     def save(self, filepath, overwrite: bool = True, **kwargs) -> None:
         """Write the whole model (config, weights, compile arguments, optimizer state) as a ``.keras`` zip.
 
         ``kwargs`` go to ``lamina.saving.save_model`` (``zipped=False`` writes a folder).
         """
-        from lamina.saving.keras_file import save_model
-
-        save_model(self, filepath, overwrite=overwrite, **kwargs)
+        file_formats.get("save_model")(self, filepath, overwrite=overwrite, **kwargs)
 
     def save_weights(self, filepath, overwrite: bool = True) -> None:
         """Write all weights (and built optimizer state) to a Keras 3 ``.weights.h5`` file."""
-        from lamina.saving.weights_h5 import save_weights
-
-        save_weights(self, filepath, overwrite=overwrite)
+        file_formats.get("save_weights")(self, filepath, overwrite=overwrite)
 
     def load_weights(self, filepath, skip_mismatch: bool = False) -> None:
         """Read weights written by ``save_weights`` (lamina's or Keras 3's) into this model."""
-        from lamina.saving.weights_h5 import load_weights
-
-        load_weights(self, filepath, skip_mismatch=skip_mismatch)
+        file_formats.get("load_weights")(self, filepath, skip_mismatch=skip_mismatch)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from lamina import tree
+from lamina import serialization, tree
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.layer import Layer
 from lamina.models.model import Model
-from lamina.saving import serialization
 
 
 class Sequential(Model):
@@ -170,7 +169,7 @@ class Sequential(Model):
 
     @classmethod
     def from_config(cls, config, custom_objects=None):
-        from lamina.saving.keras_names import deserialize_layer
+        from lamina.models.layer_entries import deserialize_layer
 
         if isinstance(config, list):  # Keras 2 wrote the bare list of layers
             config = {"layers": config}

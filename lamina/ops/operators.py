@@ -1,4 +1,5 @@
-"""Python operators (``+``, ``@``, ``<``, ``x[i]``, ...) on symbolic tensors and Variables, routed to lamina.ops.
+"""Python operators (``+``, ``@``, ``<``, ``x[i]``, ...) on symbolic tensors and Variables, routed to lamina.ops
+(and ``SymbolicTensor.reshape``): the backend floor defines the classes, the ops floor gives them operators.
 
 Both classes keep identity hashing, so they still work as dict keys although ``==`` builds a tensor.
 """
@@ -48,3 +49,4 @@ def _bind_operators(cls):
 
 _bind_operators(SymbolicTensor)
 _bind_operators(Variable)
+SymbolicTensor.reshape = lambda self, newshape: np_ops.reshape(self, newshape)

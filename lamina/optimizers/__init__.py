@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lamina import serialization
 from lamina.optimizers import schedules
 from lamina.optimizers.adadelta import Adadelta
 from lamina.optimizers.adafactor import Adafactor
@@ -16,7 +17,6 @@ from lamina.optimizers.nadam import Nadam
 from lamina.optimizers.optimizer import Optimizer
 from lamina.optimizers.rmsprop import RMSprop
 from lamina.optimizers.sgd import SGD
-from lamina.saving import serialization
 
 _CLASSES = (Optimizer, SGD, RMSprop, Adam, AdamW, Adamax, Nadam, Adagrad, Adadelta, Ftrl, Lion, Adafactor,
             Lamb)

@@ -8,7 +8,7 @@ from lamina.backend.common.seed_generator import (
     make_default_seed,
     reset_global_seed_generator,
 )
-from lamina.saving.serialization import register_lamina_serializable
+from lamina.serialization import register_lamina_serializable
 
 register_lamina_serializable(package="lamina")(SeedGenerator)
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from lamina import serialization
 from lamina.regularizers.regularizers import L1, L1L2, L2, OrthogonalRegularizer, Regularizer
-from lamina.saving import serialization
 
 # Keras' lower-case spellings of the classes.
 l1 = L1

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime
-import inspect
 import json
 import os
 import shutil
@@ -26,8 +25,12 @@ import tempfile
 import warnings
 import zipfile
 
-from lamina.saving import keras_names, serialization, weights_h5
-from lamina.saving.atomic import atomic_path
+from lamina import serialization
+from lamina.models.layer_entries import deserialize_layer
+from lamina.saving import weights_h5
+from lamina.serialization import keras_names
+from lamina.training.compile_config import compile_from_config, get_compile_config
+from lamina.utils.atomic import atomic_path
 
 _CONFIG = "config.json"
 _METADATA = "metadata.json"
@@ -35,62 +38,6 @@ _WEIGHTS = "model.weights.h5"
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 # The Keras 3 release whose file layout lamina writes; Keras shows it as "Saved with Keras ...".
 KERAS_FORMAT_VERSION = "3.10.0"
-# Keras' compile_config keys, in its order.
-_COMPILE_KEYS = ("optimizer", "loss", "loss_weights", "metrics", "weighted_metrics", "run_eagerly",
-                 "steps_per_execution", "jit_compile")
-
-
-# -- compile config --------------------------------------------------------------------------------
-def get_compile_config(model) -> dict | None:
-    """The ``compile()`` arguments of ``model``, serialized as Keras 3 writes them; None when not compiled.
-
-    Reads ``model._compile_config``: the dict of arguments that ``compile()`` records (the optimizer as
-    the resolved instance, so that its current hyperparameters are saved).
-    """
-    arguments = getattr(model, "_compile_config", None)
-    if not getattr(model, "compiled", False) or arguments is None:
-        return None
-    return serialization.serialize({key: arguments.get(key) for key in _COMPILE_KEYS if key in arguments})
-
-
-def _resolve(value, family, custom_objects):
-    """A compile argument from its serialized form: names stay names (``compile`` resolves them), configs
-    become objects of ``family`` (``lamina.losses``, ...), and lists and per-output dicts are walked."""
-    if isinstance(value, list):
-        return [_resolve(item, family, custom_objects) for item in value]
-    if not isinstance(value, dict):
-        return value
-    if "class_name" not in value:
-        return {key: _resolve(item, family, custom_objects) for key, item in value.items()}
-    if value["class_name"] == "function":  # Keras' form of a plain function: its (registered) name
-        registered = value.get("registered_name") or ""
-        return registered if ">" in registered else value["config"]
-    return family.deserialize(value, custom_objects)
-
-
-def compile_from_config(model, config: dict, custom_objects: dict | None = None) -> None:
-    """Compile ``model`` from ``get_compile_config``'s output (lamina's or Keras 3's), and build its optimizer.
-
-    As in Keras, a model whose class overrides ``compile`` is left uncompiled, with a warning: its
-    ``compile`` may take other arguments.
-    """
-    from lamina import losses, metrics, optimizers
-    from lamina.training.trainer import Trainer
-
-    if getattr(type(model), "compile", None) is not Trainer.compile:
-        warnings.warn(f"`compile()` was not called as part of model loading because model '{model.name}' "
-                      "overrides `compile()`. Call `compile()` yourself.", stacklevel=3)
-        return
-    families = {"optimizer": optimizers, "loss": losses, "metrics": metrics, "weighted_metrics": metrics}
-    accepted = inspect.signature(Trainer.compile).parameters
-    config = keras_names.to_lamina(config)
-    with serialization.custom_object_scope(custom_objects or {}):
-        arguments = {key: _resolve(value, families[key], custom_objects) if key in families else value
-                     for key, value in config.items() if key in accepted}
-        model.compile(**arguments)
-    optimizer = getattr(model, "optimizer", None)
-    if model.built and optimizer is not None and not optimizer.built:
-        optimizer.build(model.trainable_variables)
 
 
 # -- save ------------------------------------------------------------------------------------------
@@ -175,18 +122,6 @@ def _unpacked(path: str):
         yield archive.read(_CONFIG).decode("utf-8"), weights
 
 
-@contextlib.contextmanager
-def _safe_mode_scope(safe_mode: bool):
-    """Apply ``safe_mode`` to every ``Lambda`` rebuilt in the block (their process-wide default)."""
-    from lamina.layers.core import lambda_layer
-
-    previous, lambda_layer.safe_mode = lambda_layer.safe_mode, bool(safe_mode)
-    try:
-        yield
-    finally:
-        lambda_layer.safe_mode = previous
-
-
 def load_model(filepath, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True):
     """A model from a ``.keras`` file (or folder) written by ``save_model``, lamina's or Keras 3's.
 
@@ -199,10 +134,10 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
             Set it to False only for files you trust.
     """
     path = os.fspath(filepath)
-    with _unpacked(path) as (config_text, weights), _safe_mode_scope(safe_mode):
+    with _unpacked(path) as (config_text, weights), serialization.safe_mode_scope(safe_mode):
         config = json.loads(config_text)
         compile_config = config.pop("compile_config", None)
-        model = keras_names.deserialize_layer(config, custom_objects)
+        model = deserialize_layer(config, custom_objects)
         if compile and compile_config:
             compile_from_config(model, compile_config, custom_objects)
         try:

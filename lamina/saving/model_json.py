@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 
-from lamina.saving import keras_names, serialization
+from lamina import serialization
+from lamina.models.layer_entries import deserialize_layer
+from lamina.serialization import keras_names
 
 
 def model_to_json(model, **kwargs) -> str:
@@ -17,4 +19,4 @@ def model_from_json(json_string: str, custom_objects: dict | None = None):
     config = json.loads(json_string)
     if isinstance(config, dict) and "module" not in config and config.get("class_name") in ("Model", "Functional"):
         config = dict(config, module="lamina.models")  # Keras 2 JSON names no module
-    return keras_names.deserialize_layer(config, custom_objects)
+    return deserialize_layer(config, custom_objects)

@@ -25,7 +25,7 @@ import numpy as np
 
 from lamina import backend
 from lamina.backend.common.naming import to_snake_case
-from lamina.saving.atomic import atomic_path
+from lamina.utils.atomic import atomic_path
 
 _MODEL_INTERNALS = frozenset({"_graph", "_input_layer", "_stack", "optimizer"})
 _skiplist_cache = []

@@ -95,13 +95,13 @@ class Trainer:
 
     def get_compile_config(self):
         """The arguments ``compile`` was called with, serialized (Keras 3's ``compile_config``)."""
-        from lamina.saving.keras_file import get_compile_config  # saving sits above training
+        from lamina.training.compile_config import get_compile_config  # it imports this module
 
         return get_compile_config(self)
 
     def compile_from_config(self, config):
         """Compile from ``get_compile_config``'s output."""
-        from lamina.saving.keras_file import compile_from_config
+        from lamina.training.compile_config import compile_from_config
 
         compile_from_config(self, config)
 

@@ -4,14 +4,15 @@ serialization registry's functions under their Keras names."""
 from lamina.backend import clear_session, is_keras_tensor
 from lamina.backend.common.dtypes import standardize_dtype
 from lamina.config import disable_interactive_logging, enable_interactive_logging, is_interactive_logging_enabled
-from lamina.saving import deserialize_keras_object, serialize_keras_object
-from lamina.saving.serialization import (
+from lamina.serialization import (
     CustomObjectScope,
     custom_object_scope,
+    deserialize_keras_object,
     get_custom_objects,
     get_registered_name,
     get_registered_object,
     register_keras_serializable,
+    serialize_keras_object,
 )
 from lamina.utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
 from lamina.utils.numerical_utils import normalize, to_categorical

@@ -6,11 +6,9 @@ import pytest
 from layer_checks import roundtrip, to_numpy
 
 import lamina
-from lamina import layers, ops
+from lamina import layers, ops, serialization
 from lamina.backend.common.masking import get_mask
-from lamina.layers.core import lambda_layer
 from lamina.models import Model, Sequential
-from lamina.saving import serialization
 
 
 class MaskedMean(layers.Layer):
@@ -377,7 +375,7 @@ def test_lambda_builtin_names_resolve(engine):
     np.testing.assert_array_equal(to_numpy(clone(np.array([3.0], "float32"))), [9.0])
 
 
-def test_lambda_python_lambda_needs_unsafe_mode(engine, rng, monkeypatch):
+def test_lambda_python_lambda_needs_unsafe_mode(engine, rng):
     offset = 0.5
     layer = layers.Lambda(lambda x, k=2.0: ops.add(ops.multiply(x, k), offset),
                           output_shape=lambda shape: shape)
@@ -393,8 +391,8 @@ def test_lambda_python_lambda_needs_unsafe_mode(engine, rng, monkeypatch):
     clone = layers.Lambda.from_config(config, safe_mode=False)
     np.testing.assert_allclose(to_numpy(clone(x)), 2.0 * x + 0.5, rtol=1e-6)
     assert clone.compute_output_shape((None, 3)) == (None, 3)
-    monkeypatch.setattr(lambda_layer, "safe_mode", False)
-    clone = serialization.deserialize(serialization.serialize(layer), module_objects=vars(layers))
+    with serialization.safe_mode_scope(False):
+        clone = serialization.deserialize(serialization.serialize(layer), module_objects=vars(layers))
     np.testing.assert_allclose(to_numpy(clone(x)), 2.0 * x + 0.5, rtol=1e-6)
     with pytest.raises(ValueError, match="Python lambda"):
         layers.Lambda.from_config(config, safe_mode=True)

@@ -6,10 +6,9 @@ import numpy as np
 import pytest
 
 import lamina
-from lamina import layers, ops
+from lamina import layers, ops, serialization
 from lamina.backend.common.masking import get_mask
 from lamina.models import Model
-from lamina.saving import serialization
 
 
 def to_numpy(x):

@@ -32,11 +32,6 @@ class SymbolicTensor:
     def ndim(self) -> int:
         return len(self.shape)
 
-    def reshape(self, newshape):
-        from lamina import ops
-
-        return ops.reshape(self, newshape)
-
     def __len__(self):
         raise TypeError(
             "A symbolic tensor has no length: it stands for a value that does not exist yet. "

@@ -15,17 +15,10 @@ import inspect
 import marshal
 import types
 
-from lamina import config
+from lamina import serialization
 from lamina.layers.layer import Layer
 from lamina.layers.shapes import as_shape_structure, is_shape
-from lamina.saving import serialization
-
-safe_mode = True  # process-wide default of ``Lambda.from_config(..., safe_mode=None)``
-
-
-def _module_safe_mode() -> bool:
-    # Read through a function: ``from_config``'s own ``safe_mode`` argument shadows the name.
-    return safe_mode and not config.unsafe_deserialization_enabled()
+from lamina.serialization.safe_mode import in_safe_mode
 
 
 def _is_lambda(fn) -> bool:
@@ -212,7 +205,7 @@ class Lambda(Layer):
     @classmethod
     def from_config(cls, config: dict, custom_objects: dict | None = None, safe_mode: bool | None = None):
         """Rebuild from ``get_config``; a lambda loads only when safe mode is off (see the module docstring)."""
-        unsafe = not (_module_safe_mode() if safe_mode is None else safe_mode)
+        unsafe = not (in_safe_mode() if safe_mode is None else safe_mode)
         config = dict(config)
         with serialization.custom_object_scope(custom_objects or {}):
             config["function"] = _load_function(config["function"], "function", unsafe)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from lamina import serialization
 from lamina.layers.layer import Layer
-from lamina.saving import serialization
 
 
 class Wrapper(Layer):

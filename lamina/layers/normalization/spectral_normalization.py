@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from lamina import initializers, ops
+from lamina import initializers, ops, serialization
 from lamina.layers.layer import Layer
-from lamina.saving import serialization
 
 
 def _unit(x):

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from lamina import ops
+from lamina import ops, serialization
 from lamina.layers.layer import Layer
 from lamina.layers.shapes import shapes_of
-from lamina.saving import serialization
 
 MERGE_MODES = ("concat", "sum", "mul", "ave", None)
 _SHARED_ATTRIBUTES = ("stateful", "return_sequences", "return_state")

@@ -9,12 +9,11 @@ torch); subclasses (LSTM, GRU) override ``inner_loop`` to use the engine's fused
 
 from __future__ import annotations
 
-from lamina import backend, ops, tree
+from lamina import backend, ops, serialization, tree
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.layers.recurrent.dropout_rnn_cell import DropoutRNNCell
 from lamina.layers.recurrent.stacked_rnn_cells import StackedRNNCells, cell_output_size, check_cell, takes_training
-from lamina.saving import serialization
 
 
 def state_sizes(cell) -> list:

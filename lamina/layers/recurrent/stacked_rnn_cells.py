@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import inspect
 
-from lamina import ops, tree
+from lamina import ops, serialization, tree
 from lamina.layers.layer import Layer
-from lamina.saving import serialization
 
 
 def takes_training(cell) -> bool:

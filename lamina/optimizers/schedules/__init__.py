@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from lamina import serialization
 from lamina.optimizers.schedules.learning_rate_schedule import (
     CosineDecay,
     CosineDecayRestarts,
@@ -11,7 +12,6 @@ from lamina.optimizers.schedules.learning_rate_schedule import (
     PiecewiseConstantDecay,
     PolynomialDecay,
 )
-from lamina.saving import serialization
 
 _CLASSES = (LearningRateSchedule, ExponentialDecay, PiecewiseConstantDecay, PolynomialDecay, InverseTimeDecay,
             CosineDecay, CosineDecayRestarts)

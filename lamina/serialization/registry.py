@@ -11,6 +11,7 @@ import importlib
 import inspect
 
 from lamina.backend.common.naming import to_snake_case
+from lamina.serialization.safe_mode import safe_mode_scope
 
 _REGISTERED = {}  # "package>Name" -> class or function
 _custom_scope = []
@@ -144,6 +145,17 @@ def deserialize(config, custom_objects=None, module_objects=None, kind="object")
     if build_config and hasattr(obj, "build_from_config"):
         obj.build_from_config(build_config)
     return obj
+
+
+serialize_keras_object = serialize
+
+
+def deserialize_keras_object(config, custom_objects: dict | None = None, safe_mode: bool = True, **kwargs):
+    """Keras' name and signature for ``deserialize``: rebuild an object from its config. With
+    ``safe_mode=False`` (or after ``config.enable_unsafe_deserialization()``) ``Lambda`` layers in it may load
+    Python lambdas from bytecode. ``module_objects`` may be passed as in Keras."""
+    with safe_mode_scope(safe_mode):
+        return deserialize(config, custom_objects, module_objects=kwargs.get("module_objects"))
 
 
 def get(identifier, module_objects: dict, kind: str, base_class=None):

@@ -7,7 +7,7 @@ import pytest
 
 from lamina import layers, ops
 from lamina.models import Model, Sequential
-from lamina.utils.summary import _format_shapes, _readable_size, _wrap
+from lamina.models.summary import _format_shapes, _readable_size, _wrap
 
 WIDE = 160  # wide enough that no cell wraps
 

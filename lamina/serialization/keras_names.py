@@ -126,20 +126,3 @@ def find_op(module: str, class_name: str):
         f"Unknown op in a functional model config: class '{class_name}' of module '{module}'. Expected an op "
         f"of lamina.ops named '{name}'."
     )
-
-
-def layer_objects() -> dict:
-    """Names that layer entries may use: every lamina layer, and the model classes."""
-    from lamina import layers, models
-
-    objects = {name: value for name, value in vars(layers).items() if isinstance(value, type)}
-    objects.update(Functional=models.Functional, Sequential=models.Sequential, Model=models.Functional)
-    return objects
-
-
-def deserialize_layer(entry: dict, custom_objects=None):
-    """A layer (or model) from its serialized entry, written by lamina or by Keras 3."""
-    from lamina.saving import serialization
-
-    return serialization.deserialize(to_lamina(entry), custom_objects=custom_objects,
-                                     module_objects=layer_objects(), kind="layer")
