@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 
 from lamina.callbacks.monitor import MonitorCallback
-from lamina.utils.atomic import atomic_path
 from lamina.utils.io_utils import print_msg
 
 
@@ -14,8 +13,8 @@ class ModelCheckpoint(MonitorCallback):
 
     ``filepath`` may hold ``str.format`` fields filled from the epoch (1-based), the batch (1-based, with
     an integer ``save_freq``) and the logs: ``"ckpt/{epoch:02d}-{val_loss:.2f}.keras"``. Unlike Keras,
-    any file name is accepted. Each file is written under a temporary name in the same folder and renamed
-    when complete.
+    any file name is accepted. The savers write each file under a temporary name in the same folder and
+    rename it when complete, so an interrupted save leaves the previous checkpoint.
 
     Args:
         filepath: where to save (a format string, see above).
@@ -77,8 +76,8 @@ class ModelCheckpoint(MonitorCallback):
             raise IsADirectoryError(
                 f"ModelCheckpoint needs a file path, not an existing directory. Received: filepath={filepath}"
             )
-        with atomic_path(filepath) as staging:
-            save(staging)
+        os.makedirs(os.path.dirname(os.path.abspath(filepath)), exist_ok=True)
+        save(filepath)  # the savers write atomically themselves
 
     def _should_save(self, epoch: int, filepath: str, logs: dict) -> bool:
         if not self.save_best_only:

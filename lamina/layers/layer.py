@@ -31,6 +31,9 @@ _Tensor = backend.Tensor
 _call_state = call_context.state
 _BASE_KWARGS = ("input_shape", "input_dim", "batch_size", "batch_input_shape")
 _JSON_TYPES = (bool, int, float, str, type(None))
+# The most elements one weight may hold (64 GiB of float32): a config asking for more (``Dense(units=2**40)``
+# from a hostile file) is refused by ``add_weight`` before anything is allocated.
+MAX_WEIGHT_ELEMENTS = 2**34
 
 
 def _json_ready(value) -> bool:
@@ -158,6 +161,10 @@ class Layer(backend.LayerBase, Operation):
                    regularizer=None, constraint=None, aggregation="none", name=None):
         """Create a Variable owned by this layer (Keras' defaults: glorot_uniform for floats, zeros else)."""
         shape = () if shape is None else tuple(shape)
+        if any(isinstance(dim, int) and dim < 0 for dim in shape) or (
+                all(isinstance(dim, int) for dim in shape) and math.prod(shape) > MAX_WEIGHT_ELEMENTS):
+            raise ValueError(f"Layer '{self.name}' cannot create weight '{name}' of shape {shape}: each dimension "
+                             f"must be >= 0 and a weight may hold at most {MAX_WEIGHT_ELEMENTS} elements.")
         dtype = dtype or self._dtype_policy.variable_dtype
         if initializer is None:
             initializer = "glorot_uniform" if backend.is_float_dtype(dtype) else "zeros"

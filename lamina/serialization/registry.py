@@ -11,6 +11,8 @@ import importlib
 import inspect
 
 from lamina.backend.common.naming import to_snake_case
+from lamina.serialization import keras_names
+from lamina.serialization.keras_names import lamina_module
 from lamina.serialization.safe_mode import safe_mode_scope
 
 _REGISTERED = {}  # "package>Name" -> class or function
@@ -105,6 +107,33 @@ def serialize(obj):
     return config
 
 
+def _is_lamina_module(module) -> bool:
+    """Whether a config's ``module`` names lamina's (or Keras' name for lamina's) own packages."""
+    return isinstance(module, str) and any(module == root or module.startswith(root + ".")
+                                           for root in ("lamina", "keras"))
+
+
+def _from_lamina_module(module, class_name):
+    """The class (or public function) ``class_name`` defined in lamina's ``module``, else None.
+
+    A file names the module, so only lamina's own packages are ever imported, and only what lamina defines
+    there is returned: a serializable class, or a public function (returned, never called). Anything else a
+    lamina module happens to hold (an imported ``subprocess``, a private helper) stays out of reach.
+    """
+    if not _is_lamina_module(module) or not isinstance(class_name, str) or class_name.startswith("_"):
+        return None
+    try:
+        found = getattr(importlib.import_module(lamina_module(module, class_name)), class_name, None)
+    except ImportError:
+        return None
+    defined_in = getattr(found, "__module__", None) or ""
+    if not (defined_in == "lamina" or defined_in.startswith("lamina.")):
+        return None
+    if inspect.isclass(found) and (hasattr(found, "from_config") or hasattr(found, "get_config")):
+        return found
+    return found if inspect.isfunction(found) else None
+
+
 def deserialize(config, custom_objects=None, module_objects=None, kind="object"):
     """Rebuild an object from ``serialize``'s output (or from a plain class/function name)."""
     if config is None or isinstance(config, (bool, int, float)):
@@ -119,6 +148,8 @@ def deserialize(config, custom_objects=None, module_objects=None, kind="object")
         return [deserialize(item, custom_objects, module_objects, kind) for item in config]
     if not isinstance(config, dict) or "class_name" not in config:
         raise ValueError(f"Could not interpret serialized {kind}: {config!r}")
+    if _is_lamina_module(config.get("module")) and config["module"].startswith("keras"):
+        config = keras_names.to_lamina(config)  # a Keras config handed over directly, not read from a file
     class_name = config["class_name"]
     if class_name == "__lambda__":
         raise ValueError("Deserializing Python lambdas needs `safe_mode=False`.")
@@ -127,9 +158,8 @@ def deserialize(config, custom_objects=None, module_objects=None, kind="object")
         cls = get_registered_object(config["registered_name"], custom_objects)
     if cls is None:
         cls = get_registered_object(class_name, custom_objects, module_objects)
-    if cls is None and config.get("module", "").startswith("lamina"):
-        module = importlib.import_module(config["module"])
-        cls = getattr(module, class_name, None)
+    if cls is None:
+        cls = _from_lamina_module(config.get("module"), class_name)
     if cls is None:
         raise ValueError(f"Unknown {kind}: '{class_name}'. Please ensure it is registered with "
                          "`register_lamina_serializable` or passed in `custom_objects`.")

@@ -75,27 +75,39 @@ def _load_lambda(config: dict, argument: str, unsafe: bool):
     return types.FunctionType(code, namespace, code.co_name, defaults, cells)
 
 
+def _public_function(name: str):
+    """``lamina.activations``' or ``lamina.ops``' public function ``name`` (Keras' names for them too)."""
+    from lamina import activations, ops
+
+    if name in activations.ALL_OBJECTS_DICT:
+        return activations.ALL_OBJECTS_DICT[name]
+    found = None if name.startswith("_") else getattr(ops, name, None)
+    if inspect.isfunction(found) and found.__module__.startswith("lamina.ops."):
+        return found
+    return None
+
+
 def _load_named_function(config: dict, argument: str, unsafe: bool):
     """Resolve ``{"module", "class_name": "function", "config": name}``: custom objects and registered
-    functions first, then lamina's (and Keras' names for lamina's) modules; other modules only when unsafe."""
+    functions first, then the public functions of ``lamina.activations`` and ``lamina.ops``. Only with safe
+    mode off is the named module imported and its attribute taken (a file could name any function there)."""
     name, module = config["config"], config.get("module") or ""
+    if not isinstance(name, str) or not isinstance(module, str):
+        raise ValueError(f"Invalid function entry for the `{argument}` of a Lambda layer: {config!r}")
     for key in (config.get("registered_name"), name):
-        found = serialization.get_registered_object(key) if key else None
+        found = serialization.get_registered_object(key) if isinstance(key, str) else None
         if found is not None:
             return found
-    root = module.split(".")[0]
-    if root == "keras":
-        from lamina import activations, ops
-
-        found = getattr(activations, name, None) or getattr(ops, name, None)
-    elif root == "lamina" or (unsafe and module):
+    found = _public_function(name)
+    if found is None and unsafe and module:
         found = getattr(importlib.import_module(module), name, None)
-    else:
-        found = None
     if found is None:
+        hint = "" if unsafe else (" In safe mode only registered functions and those of `lamina.activations` and "
+                                  "`lamina.ops` load; pass `safe_mode=False` for a file you trust.")
         raise ValueError(
             f"Could not locate the function '{name}' (module '{module}') for the `{argument}` of a Lambda layer. "
             "Register it with `@lamina.saving.register_lamina_serializable()` or pass it in `custom_objects`."
+            + hint
         )
     return found
 
