@@ -33,7 +33,7 @@ class Adamax(Optimizer):
         if self.built:
             return
         super().build(variables)
-        self._m, self._u = self.add_optimizer_variables(variables, ["m", "u"])
+        self._m, self._u = self.add_optimizer_variables(variables, ["momentum", "norm"])
 
     def multi_update_step(self, grads, variables, learning_rate) -> None:
         m, u = self._state_of(self._m, variables), self._state_of(self._u, variables)

@@ -11,6 +11,7 @@ also work: the default ``multi_update_step`` calls it for each variable.
 
 from __future__ import annotations
 
+import inspect
 import re
 import warnings
 
@@ -85,7 +86,8 @@ class Optimizer:
         self._exclude_ids = set()
         self._exclude_pattern = None
         self._decays = {}  # id(variable) -> whether weight decay applies to it
-        self._iterations = self.add_variable((), dtype="int64", name="iteration")
+        # Keras' "int": int32 on its torch and jax backends, so the saved state has Keras' dtype.
+        self._iterations = self.add_variable((), dtype="int32", name="iteration")
         self._learning_rate = self._track_learning_rate(learning_rate)
 
     # -- state ----------------------------------------------------------------------------------
@@ -117,17 +119,24 @@ class Optimizer:
         name = reference_variable.path.replace("/", "_") + "_" + (name or "var")
         return self.add_variable(reference_variable.shape, initializer, dtype=reference_variable.dtype, name=name)
 
-    def add_optimizer_variables(self, variables, name: str | list, initializer="zeros") -> list:
+    def add_optimizer_variables(self, variables, name: str | list, initializer="zeros"):
         """One state Variable per model variable (e.g. Adam's ``momentum``), in the variables' order.
 
         ``name`` may be a list of names (and ``initializer`` a list of the same length, or one initializer
-        for all): then a list of such lists, one name after the other, is returned.
+        for all): then a tuple of lists, one per name, is returned. As in Keras 3, the variables are created
+        interleaved (all names for the first model variable, then for the second, ...): that is the order
+        of ``variables`` and so of the saved state.
         """
-        if isinstance(name, str):
-            return [self.add_variable_from_reference(variable, name, initializer) for variable in variables]
-        per_name = initializer if isinstance(initializer, (list, tuple)) else [initializer] * len(name)
-        return [self.add_optimizer_variables(variables, one_name, one_initializer)
-                for one_name, one_initializer in zip(name, per_name, strict=True)]
+        names = [name] if isinstance(name, str) else list(name)
+        per_name = list(initializer) if isinstance(initializer, (list, tuple)) else [initializer] * len(names)
+        if len(per_name) != len(names):
+            raise ValueError("The number of provided names must match the number of provided initializers. "
+                             f"Received name={name!r}, initializer={initializer!r}")
+        created = tuple([] for _ in names)
+        for variable in variables:
+            for slots, one_name, one_initializer in zip(created, names, per_name):
+                slots.append(self.add_variable_from_reference(variable, one_name, one_initializer))
+        return created[0] if isinstance(name, str) else created
 
     def build(self, variables) -> None:
         """Create the state for ``variables``; subclasses add theirs after calling this."""
@@ -372,22 +381,71 @@ class Optimizer:
             variable.assign(weight)
 
     def save_own_variables(self, store) -> None:
-        """Write ``variables`` into ``store`` under "0", "1", ... (the .keras / .weights.h5 layout)."""
+        """Write ``variables`` into ``store`` under "0", "1", ... (the .keras / .weights.h5 layout).
+
+        The order is Keras 3's: iterations, learning rate (when not a schedule), then the state built for the
+        model variables, interleaved per model variable (Adam: momentum and velocity of the first variable,
+        then of the second, ...), then any extra state (Nadam's ``u_product``).
+        """
         for i, variable in enumerate(self._variables):
             store[str(i)] = variable.numpy()
 
     def load_own_variables(self, store) -> None:
-        """Read ``variables`` back from ``save_own_variables``' layout (skipped, with a warning, on a mismatch)."""
-        if len(store.keys()) != len(self._variables):
+        """Read ``variables`` back from ``save_own_variables``' layout (Keras 3's, so Keras' files load too).
+
+        As in Keras, a different number of variables skips loading with a warning (typically: this optimizer
+        is not built yet, so it holds only its iteration count and learning rate). Variables whose shapes or
+        kinds differ raise a ``ValueError`` naming the optimizer, before anything is assigned.
+        """
+        count = len(store.keys())
+        if count != len(self._variables):
             message = (f"Skipping variable loading for optimizer '{self.name}', because it has "
-                       f"{len(self._variables)} variables whereas the saved optimizer has {len(store.keys())} "
-                       "variables. ")
+                       f"{len(self._variables)} variables whereas the saved optimizer has {count} variables. ")
             if not self.built:
                 message += "This is likely because the optimizer has not been called/built yet."
             warnings.warn(message, stacklevel=2)
             return
-        for i, variable in enumerate(self._variables):
-            variable.assign(store[str(i)])
+        values = [store[str(i)] for i in range(count)]
+        problem = self._state_problem(values)
+        if problem:
+            raise ValueError(f"Cannot load the saved state of optimizer '{self.name}' "
+                             f"({type(self).__name__}): {problem}")
+        for variable, value in zip(self._variables, values):
+            variable.assign(value)
+
+    def _state_problem(self, values: list) -> str | None:
+        """Why ``values`` (saved in ``variables``' order) are not this optimizer's state; None when they fit.
+
+        Shapes must agree, and integer state (the iteration count) must stay integer: a file whose state
+        belongs to another model or another optimizer class shows up as a shape or kind mismatch.
+        """
+        for index, (variable, value) in enumerate(zip(self._variables, values)):
+            shape = tuple(getattr(value, "shape", ()))
+            if tuple(variable.shape) != shape:
+                return (f"variable {index} ('{variable.path}') has shape {tuple(variable.shape)}, but the saved "
+                        f"state holds shape {shape} there.")
+            saved_kind = str(getattr(value, "dtype", "float32"))
+            if ("int" in str(variable.dtype)) != ("int" in saved_kind):
+                return (f"variable {index} ('{variable.path}') has dtype {variable.dtype}, but the saved state "
+                        f"holds dtype {saved_kind} there.")
+        return None
+
+    def check_saved_name(self, saved_name: str | None) -> None:
+        """Raise a ``ValueError`` when state saved by optimizer ``saved_name`` is plainly another optimizer
+        class's: both names are default names (``adam``, ``rmsprop_2``, ...) of different classes.
+
+        Files record the saving optimizer's name (Keras 3 writes it as the ``name`` attribute of
+        ``optimizer/vars``); state of equal shapes can belong to another class (RMSprop with momentum and
+        Adam both keep two slots per variable), so the name is checked too. Custom names are not judged.
+        """
+        if not saved_name:
+            return
+        defaults = _default_names()
+        saved, own = (re.sub(r"_\d+$", "", str(name)) for name in (saved_name, self.name))
+        if saved in defaults and own in defaults and defaults[saved] is not defaults[own]:
+            raise ValueError(f"Cannot load the saved state of optimizer '{saved_name}' ({defaults[saved].__name__}) "
+                             f"into optimizer '{self.name}' ({type(self).__name__}): they are different "
+                             "optimizer classes.")
 
     def get_config(self) -> dict:
         rate = self._learning_rate
@@ -413,3 +471,15 @@ class Optimizer:
 
     def __repr__(self):
         return f"<{type(self).__name__} name={self.name}, built={self.built}>"
+
+
+def _default_names() -> dict:
+    """``{default name: optimizer class}`` for every optimizer class defined so far (``adamw``: AdamW)."""
+    names, pending = {}, list(Optimizer.__subclasses__())
+    while pending:
+        cls = pending.pop()
+        pending.extend(cls.__subclasses__())
+        default = inspect.signature(cls.__init__).parameters.get("name")
+        default = default.default if default is not None else None
+        names.setdefault(default if isinstance(default, str) else backend.naming.to_snake_case(cls.__name__), cls)
+    return names

@@ -10,7 +10,11 @@ Keras builds them:
 - then the other attributes in sorted order (private ones last): a layer attribute is named by the
   attribute (``dense_block/inner``), a list/dict of layers like the model's ``layers``;
 - a nested model repeats the pattern: ``layers/functional/layers/dense/vars/0``;
-- the optimizer's variables, when it is built: ``optimizer/vars/0``, ...
+- the optimizer's variables, in Keras 3's order (iterations, learning rate, then each model variable's
+  slots side by side: ``momentum``, ``velocity`` of the first, then of the second, ...):
+  ``optimizer/vars/0``, ... Each ``vars`` group has its owner's ``name`` as an attribute, as in Keras.
+  As in Keras, only a built optimizer takes the saved state back (an unbuilt one warns); state that does
+  not fit (shapes, another optimizer class) raises a ``ValueError`` naming the optimizer.
 
 An object reached twice (a shared layer) is stored once, at the first path. Loading walks the same tree
 and matches by path, checking counts and shapes before assigning anything.
@@ -25,6 +29,7 @@ import numpy as np
 
 from lamina import backend
 from lamina.backend.common.naming import to_snake_case
+from lamina.saving import h5_reading
 from lamina.utils.atomic import atomic_path
 
 _MODEL_INTERNALS = frozenset({"_graph", "_input_layer", "_stack", "optimizer"})
@@ -71,15 +76,32 @@ def _walk(layer, path: str, visited: set):
         child_path = f"{path}/{attribute}" if path else attribute
         if isinstance(child, Layer):
             yield from _walk(child, child_path, visited)
-            continue
-        items = child.values() if isinstance(child, dict) else child
-        used = {}
-        for item in items:
-            if not isinstance(item, Layer):
-                continue
+        else:
+            yield from _walk_container(child, child_path, visited)
+
+
+def _walk_container(container, path: str, visited: set):
+    """The layers in a list/tuple/dict attribute: each named by the snake_case of its class (``dense``,
+    ``dense_1``), a nested container ``container``, ``container_1``, ... (Keras 3.15's names)."""
+    from lamina.layers.layer import Layer
+
+    if id(container) in visited:  # a list holding itself, or one reached twice
+        return
+    visited.add(id(container))
+    used = {}
+    for item in container.values() if isinstance(container, dict) else container:
+        if isinstance(item, Layer):
             name = to_snake_case(type(item).__name__)
-            used[name] = used.get(name, -1) + 1
-            yield from _walk(item, f"{child_path}/{name}" + (f"_{used[name]}" if used[name] else ""), visited)
+        elif isinstance(item, (list, tuple, dict)):
+            name = "container"
+        else:
+            continue
+        used[name] = used.get(name, -1) + 1
+        item_path = f"{path}/{name}" + (f"_{used[name]}" if used[name] else "")
+        if isinstance(item, Layer):
+            yield from _walk(item, item_path, visited)
+        else:
+            yield from _walk_container(item, item_path, visited)
 
 
 def _own_variables(layer) -> list:
@@ -87,9 +109,10 @@ def _own_variables(layer) -> list:
 
 
 def _optimizer_variables(model):
-    """The optimizer's variables when the model has a built optimizer, else None."""
+    """The optimizer's variables (Keras 3's order; only iterations and learning rate while it is not built)
+    when the model has an optimizer, else None."""
     optimizer = getattr(model, "optimizer", None)
-    if optimizer is None or not getattr(optimizer, "built", False):
+    if optimizer is None or not hasattr(optimizer, "variables"):
         return None
     return list(optimizer.variables)
 
@@ -97,12 +120,16 @@ def _optimizer_variables(model):
 def _check_path(filepath) -> str:
     path = os.fspath(filepath)
     if not str(path).endswith(".weights.h5"):
-        raise ValueError(f"The filename must end in `.weights.h5`. Received: filepath={path}")
+        raise ValueError("The filename must end in `.weights.h5` (or `.h5` for Keras 2's layout). "
+                         f"Received: filepath={path}")
     return path
 
 
-def _write_group(h5file, path: str, variables) -> None:
+def _write_group(h5file, path: str, variables, name: str | None = None) -> None:
+    """``<path>/vars/0, 1, ...``; the group's ``name`` attribute is the owner's name, as Keras 3 writes it."""
     group = h5file.create_group(f"{path}/vars" if path else "vars")
+    if name is not None:
+        group.attrs["name"] = name
     for index, variable in enumerate(variables):
         group.create_dataset(str(index), data=np.asarray(backend.convert_to_numpy(variable)))
 
@@ -120,19 +147,28 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
         raise FileExistsError(f"File {path} already exists and `overwrite=False`.")
     with atomic_path(path) as temporary, h5py.File(temporary, "w") as h5file:
         for layer_path, layer in _walk(model, "", set()):
-            _write_group(h5file, layer_path, _own_variables(layer))
+            _write_group(h5file, layer_path, _own_variables(layer), layer.name)
         optimizer_variables = _optimizer_variables(model)
         if optimizer_variables is not None:
-            _write_group(h5file, "optimizer", optimizer_variables)
+            _write_group(h5file, "optimizer", optimizer_variables, model.optimizer.name)
 
 
 def _stored(h5file, path: str) -> list:
-    """The arrays stored for ``path``, in index order (empty when the file has none)."""
-    key = f"{path}/vars" if path else "vars"
-    if key not in h5file:
+    """The arrays stored for ``path``, in index order (empty when the file has none), read through
+    ``h5_reading``'s checks (no links followed, declared sizes checked before any data is read)."""
+    import h5py
+
+    group = h5_reading.get(h5file, f"{path}/vars" if path else "vars", h5file.filename)
+    if group is None:
         return []
-    group = h5file[key]
-    return [np.asarray(group[str(index)]) for index in range(len(group))]
+    values = []
+    for index in range(len(group)):
+        dataset = h5_reading.get(group, str(index), h5file.filename)
+        if not isinstance(dataset, h5py.Dataset):
+            raise ValueError(f"Cannot read {h5file.filename}: '{group.name}' lacks dataset '{index}' (it holds "
+                             f"{sorted(group)}).")
+        values.append(h5_reading.read_dataset(dataset, h5file.filename))
+    return values
 
 
 def _match(owner: str, path: str, variables, values) -> tuple[list, str | None]:
@@ -154,29 +190,45 @@ def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
     ``ValueError`` naming the layers, unless ``skip_mismatch`` is set: then those layers keep their
     values, a warning names them, and the rest load.
     """
-    import h5py
-
     path = _check_path(filepath)
     assignments, errors = [], []
-    with h5py.File(path, "r") as h5file:
+    with h5_reading.open_file(path) as h5file:
         for layer_path, layer in _walk(model, "", set()):
             pairs, error = _match(f"Layer '{layer.name}'", layer_path, _own_variables(layer),
                                   _stored(h5file, layer_path))
             assignments.extend(pairs)
             if error:
                 errors.append(error)
-        optimizer_values = _stored(h5file, "optimizer")
-        optimizer = getattr(model, "optimizer", None)
-        if optimizer_values and optimizer is not None:
-            if not getattr(optimizer, "built", False) and hasattr(optimizer, "build"):
-                optimizer.build(model.trainable_variables)
-            pairs, error = _match("Optimizer", "optimizer", list(optimizer.variables), optimizer_values)
-            if error:
-                warnings.warn(f"Skipping the optimizer's variables: {error}", stacklevel=2)
-            assignments.extend(pairs)
+        optimizer_state = _optimizer_state(model, h5file)
     if errors and not skip_mismatch:
         raise ValueError(f"Cannot load weights from {path} into model '{model.name}':\n  " + "\n  ".join(errors))
     if errors:
         warnings.warn("Skipped loading weights of:\n  " + "\n  ".join(errors), stacklevel=2)
     for variable, value in assignments:
         variable.assign(value)
+    if optimizer_state is not None:
+        _load_optimizer(model.optimizer, optimizer_state, path, skip_mismatch)
+
+
+def _optimizer_state(model, h5file):
+    """``(saved optimizer name, {"0": array, ...})`` when the file and the model both have an optimizer."""
+    optimizer = getattr(model, "optimizer", None)
+    group = h5_reading.get(h5file, "optimizer/vars", h5file.filename)
+    if optimizer is None or group is None or not hasattr(optimizer, "load_own_variables"):
+        return None
+    values = _stored(h5file, "optimizer")
+    return group.attrs.get("name"), {str(index): value for index, value in enumerate(values)}
+
+
+def _load_optimizer(optimizer, state, path: str, skip_mismatch: bool) -> None:
+    """Restore the optimizer as Keras 3 does: only a built optimizer takes the saved state (an unbuilt one
+    warns, naming it); state that does not fit raises, or warns with ``skip_mismatch``."""
+    saved_name, store = state
+    try:
+        if hasattr(optimizer, "check_saved_name"):
+            optimizer.check_saved_name(saved_name)
+        optimizer.load_own_variables(store)
+    except ValueError as error:
+        if not skip_mismatch:
+            raise ValueError(f"Cannot load the optimizer state in {path}: {error}") from None
+        warnings.warn(f"Skipped loading the optimizer state in {path}: {error}", stacklevel=3)

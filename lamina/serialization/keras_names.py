@@ -20,6 +20,7 @@ An op entry's class name is the CamelCase of the op's function name (``Add`` for
 from __future__ import annotations
 
 import importlib
+from typing import NamedTuple
 
 from lamina.backend.common.naming import to_snake_case
 
@@ -82,29 +83,93 @@ def to_keras(config):
     return _translate(config, keras_module)
 
 
-# Arguments newer Keras releases write into layer configs that lamina's layers do not take: dropped on
-# loading while they hold the value that means "feature off"; any other value is kept (and then rejected
-# by the layer with a clear error, rather than silently ignored).
-_KERAS_ONLY_DEFAULTS = {"quantization_config": None, "ragged": False}
+class _KerasOnly(NamedTuple):
+    """A config key Keras 3 writes for a feature lamina does not have."""
+
+    default: object  # the value meaning "feature off": accepted, and dropped before the class sees it
+    tunes: str | None = None  # a key this one only tunes: while that key is off, any value here is moot
 
 
-def _drop_keras_only_defaults(config):
+_VARIANCE_SCALING = ("VarianceScaling", "GlorotNormal", "GlorotUniform", "HeNormal", "HeUniform", "LecunNormal",
+                     "LecunUniform")
+
+# The one table of config keys that Keras 3.0 to 3.15 write and lamina's classes do not take, by
+# (class name, key); class "*" is every class. A key at its default is dropped; any other value raises a
+# ValueError naming the class, the key and the value: a file never silently loads as a different model.
+_KERAS_ONLY_KEYS = {
+    ("*", "quantization_config"): _KerasOnly(None),  # Dense, EinsumDense, Embedding (3.13+)
+    ("*", "ragged"): _KerasOnly(False),  # InputLayer (3.9+)
+    ("BatchNormalization", "renorm"): _KerasOnly(False),  # batch renormalization (3.14+)
+    ("BatchNormalization", "renorm_clipping"): _KerasOnly(None, tunes="renorm"),
+    ("BatchNormalization", "renorm_momentum"): _KerasOnly(0.99, tunes="renorm"),
+    # fans computed over chosen kernel axes (3.15+)
+    **{(name, key): _KerasOnly(None) for name in _VARIANCE_SCALING for key in ("input_axes", "output_axes")},
+}
+
+# Serialized classes Keras 3 writes that lamina has no counterpart for: quantized dtype policies and
+# per-layer policy maps (what ``Model.quantize`` leaves in a config).
+_KERAS_ONLY_CLASSES = frozenset({"QuantizedDTypePolicy", "QuantizedFloat8DTypePolicy", "Int4DTypePolicy",
+                                 "GPTQDTypePolicy", "AWQDTypePolicy", "DTypePolicyMap"})
+
+
+def _keras_only_rule(class_name: str, key: str) -> _KerasOnly | None:
+    return _KERAS_ONLY_KEYS.get((class_name, key)) or _KERAS_ONLY_KEYS.get(("*", key))
+
+
+def _describe(class_name: str, config: dict, owner: str | None) -> str:
+    name = config.get("name") if isinstance(config.get("name"), str) else None
+    described = f"{class_name} '{name}'" if name else class_name
+    return f"{described} (the {owner})" if owner else described
+
+
+def _unsupported(what: str, key: str, value, supported: str) -> ValueError:
+    return ValueError(f"Cannot load {what}: its config sets `{key}={value!r}`, a Keras feature lamina does not "
+                      f"have ({supported}).")
+
+
+def _without_keras_only_keys(class_name: str, config: dict, owner: str | None) -> dict:
+    """``config`` less the Keras-only keys at their defaults (or moot); raises on any other Keras-only value."""
+    kept = {}
+    for key, value in config.items():
+        rule = _keras_only_rule(class_name, key)
+        if rule is None:
+            kept[key] = value
+            continue
+        tuned = rule.tunes and _keras_only_rule(class_name, rule.tunes)
+        if value == rule.default or (tuned and config.get(rule.tunes, tuned.default) == tuned.default):
+            continue
+        raise _unsupported(_describe(class_name, config, owner), key, value,
+                           f"lamina supports only `{key}={rule.default!r}`")
+    return kept
+
+
+def _check_keras_only(config, owner: str | None = None):
+    """A copy of a (translated) config with Keras-only keys checked and dropped, every nested entry too.
+
+    ``owner`` says where an entry sits (``"kernel_initializer of Dense 'dense'"``), for error messages.
+    """
     if isinstance(config, list):
-        return [_drop_keras_only_defaults(item) for item in config]
+        return [_check_keras_only(item, owner) for item in config]
     if not isinstance(config, dict):
         return config
-    cleaned = {key: _drop_keras_only_defaults(value) for key, value in config.items()}
-    inner = cleaned.get("config")
-    if "class_name" in cleaned and isinstance(inner, dict):
-        cleaned["config"] = {key: value for key, value in inner.items()
-                             if not (key in _KERAS_ONLY_DEFAULTS and value == _KERAS_ONLY_DEFAULTS[key])}
-    return cleaned
+    class_name, inner = config.get("class_name"), config.get("config")
+    if not (isinstance(class_name, str) and isinstance(inner, dict)):
+        return {key: _check_keras_only(value, owner) for key, value in config.items()}
+    what = _describe(class_name, inner, None)
+    for key, value in inner.items():
+        if isinstance(value, dict) and value.get("class_name") in _KERAS_ONLY_CLASSES:
+            raise _unsupported(_describe(class_name, inner, owner), key, value,
+                               f"no {value['class_name']}: lamina's dtype policies are float and mixed ones")
+    checked = dict(config)
+    checked["config"] = {key: _check_keras_only(value, f"{key} of {what}")
+                         for key, value in _without_keras_only_keys(class_name, inner, owner).items()}
+    return checked
 
 
 def to_lamina(config):
-    """A copy of a serialized config with every Keras module renamed to its lamina name (and Keras-only
-    arguments left at their defaults dropped)."""
-    return _drop_keras_only_defaults(_translate(config, lamina_module))
+    """A copy of a serialized config with every Keras module renamed to its lamina name, and Keras-only
+    arguments left at their defaults dropped (any other value raises a ``ValueError``: see ``_KERAS_ONLY_KEYS``)."""
+    return _check_keras_only(_translate(config, lamina_module))
 
 
 def find_op(module: str, class_name: str):

@@ -18,12 +18,16 @@ def get_compile_config(model) -> dict | None:
     """The ``compile()`` arguments of ``model``, serialized as Keras 3 writes them; None when not compiled.
 
     Reads ``model._compile_config``: the dict of arguments that ``compile()`` records (the optimizer as
-    the resolved instance, so that its current hyperparameters are saved).
+    the resolved instance, so that its current hyperparameters are saved; ``jit_compile="auto"`` as the
+    boolean it resolved to, as Keras 3 writes it).
     """
     arguments = getattr(model, "_compile_config", None)
     if not getattr(model, "compiled", False) or arguments is None:
         return None
-    return serialization.serialize({key: arguments.get(key) for key in _COMPILE_KEYS if key in arguments})
+    arguments = {key: arguments.get(key) for key in _COMPILE_KEYS if key in arguments}
+    if arguments.get("jit_compile") == "auto":  # Keras stores what "auto" resolved to
+        arguments["jit_compile"] = bool(getattr(model, "jit_compile", False))
+    return serialization.serialize(arguments)
 
 
 def _resolve(value, family, custom_objects):

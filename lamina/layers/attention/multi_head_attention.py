@@ -136,6 +136,24 @@ class MultiHeadAttention(Layer):
     def _error(self, message: str) -> ValueError:
         return ValueError(f"Layer '{self.name}' (MultiHeadAttention): {message}")
 
+    # Keras' public names for the built projections; ``.weights.h5`` files store them under these names
+    # (``query_dense/vars/0``), as Keras 3 does.
+    @property
+    def query_dense(self) -> Layer:
+        return self._query_dense
+
+    @property
+    def key_dense(self) -> Layer:
+        return self._key_dense
+
+    @property
+    def value_dense(self) -> Layer:
+        return self._value_dense
+
+    @property
+    def output_dense(self) -> Layer:
+        return self._output_dense
+
     # -- building -------------------------------------------------------------------------------------
     def _resolve_shapes(self, query_shape, value_shape=None, key_shape=None):
         query_shape = tuple(query_shape)
