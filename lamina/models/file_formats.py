@@ -1,4 +1,4 @@
-"""The file formats ``Model.save``, ``save_weights``, ``load_weights`` and ``to_json`` write and read.
+"""The file formats ``Model.save``, ``save_weights``, ``load_weights``, ``to_json`` and ``to_yaml`` write and read.
 
 They live in ``lamina.saving``, a floor above the models; it registers its functions here when imported
 (``import lamina`` imports it), so the models never import upwards.

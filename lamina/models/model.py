@@ -88,17 +88,29 @@ class Model(Trainer, Layer):
         """The model's config as a Keras 3 JSON string (``kwargs`` go to ``json.dumps``)."""
         return file_formats.get("model_to_json")(self, **kwargs)
 
-    def save(self, filepath, overwrite: bool = True, **kwargs) -> None:
-        """Write the whole model (config, weights, compile arguments, optimizer state) as a ``.keras`` zip.
+    def to_yaml(self, **kwargs) -> str:
+        """The model's config as YAML, the structure of ``to_json`` (Keras 2 had it; ``kwargs`` go to
+        ``yaml.safe_dump``)."""
+        return file_formats.get("model_to_yaml")(self, **kwargs)
 
-        ``kwargs`` go to ``lamina.saving.save_model`` (``zipped=False`` writes a folder).
+    def save(self, filepath, overwrite: bool = True, **kwargs) -> None:
+        """Write the whole model (config, weights, compile arguments, optimizer state): a ``.keras`` zip, or
+        the legacy HDF5 layout for ``.h5``/``.hdf5`` names.
+
+        ``kwargs`` go to ``lamina.saving.save_model`` (``zipped=False`` writes a folder,
+        ``include_optimizer=False`` leaves the optimizer out of an ``.h5``).
         """
         file_formats.get("save_model")(self, filepath, overwrite=overwrite, **kwargs)
 
     def save_weights(self, filepath, overwrite: bool = True) -> None:
-        """Write all weights (and built optimizer state) to a Keras 3 ``.weights.h5`` file."""
+        """Write all weights: a Keras 3 ``.weights.h5`` file (with built optimizer state), or Keras 2's
+        weights-only HDF5 layout for other ``.h5``/``.hdf5`` names."""
         file_formats.get("save_weights")(self, filepath, overwrite=overwrite)
 
-    def load_weights(self, filepath, skip_mismatch: bool = False) -> None:
-        """Read weights written by ``save_weights`` (lamina's or Keras 3's) into this model."""
-        file_formats.get("load_weights")(self, filepath, skip_mismatch=skip_mismatch)
+    def load_weights(self, filepath, skip_mismatch: bool = False, by_name: bool = False) -> None:
+        """Read weights from a ``.weights.h5`` file (lamina's, Keras 3's) or a legacy HDF5 file (Keras 2).
+
+        Legacy files load by layer order, or with ``by_name=True`` into the layers of the same name.
+        ``skip_mismatch=True`` leaves layers whose weights do not fit untouched, with a warning each.
+        """
+        file_formats.get("load_weights")(self, filepath, skip_mismatch=skip_mismatch, by_name=by_name)

@@ -1,4 +1,5 @@
-"""File formats in Keras 3's layouts: the ``.keras`` zip, ``.weights.h5``, model JSON.
+"""File formats: Keras 3's ``.keras`` zip and ``.weights.h5``, legacy HDF5 (Keras 2 / tf.keras ``.h5``),
+model JSON and YAML. ``saving_api`` picks the format from the file.
 
 The object registry and config (de)serialization live one floor down, in ``lamina.serialization``; their
 public names are offered here too, where Keras has them (``keras.saving.register_keras_serializable``).
@@ -6,9 +7,9 @@ public names are offered here too, where Keras has them (``keras.saving.register
 
 from lamina import models
 from lamina.models import file_formats
-from lamina.saving.keras_file import load_model, save_model
 from lamina.saving.model_json import model_from_json, model_to_json
-from lamina.saving.weights_h5 import load_weights, save_weights
+from lamina.saving.model_yaml import model_from_yaml, model_to_yaml
+from lamina.saving.saving_api import load_model, load_weights, save_model, save_weights
 from lamina.serialization import (
     CustomObjectScope,
     custom_object_scope,
@@ -25,7 +26,8 @@ from lamina.serialization import (
 
 # Model's methods and Keras' ``keras.models`` functions reach the formats through the floor below.
 file_formats.register(save_model=save_model, save_weights=save_weights, load_weights=load_weights,
-                      model_to_json=model_to_json)
+                      model_to_json=model_to_json, model_to_yaml=model_to_yaml)
 models.load_model = load_model
 models.save_model = save_model
 models.model_from_json = model_from_json
+models.model_from_yaml = model_from_yaml

@@ -7,7 +7,7 @@ A ``.keras`` file is a zip archive of three members, written in this order:
 - ``config.json``: the model's serialized config with Keras 3's module names (see ``keras_names``), plus
   ``"compile_config"`` when the model was compiled: the ``compile()`` arguments, serialized;
 - ``model.weights.h5``: every variable in the ``.weights.h5`` layout (see ``weights_h5``), the optimizer's
-  under ``optimizer/vars`` when it is built.
+  under ``optimizer/vars`` (``load_model`` builds the optimizer before reading them).
 
 ``save_model(..., zipped=False)`` writes the same three files into a folder instead. Files move both
 ways: Keras 3 loads what lamina writes, lamina loads what Keras 3 writes. Saving goes through a
@@ -18,16 +18,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import io
 import json
 import os
-import shutil
 import tempfile
 import warnings
 import zipfile
+import zlib
 
 from lamina import serialization
 from lamina.models.layer_entries import deserialize_layer
-from lamina.saving import weights_h5
+from lamina.saving import json_reading, weights_h5
 from lamina.serialization import keras_names
 from lamina.training.compile_config import compile_from_config, get_compile_config
 from lamina.utils.atomic import atomic_path
@@ -36,8 +37,9 @@ _CONFIG = "config.json"
 _METADATA = "metadata.json"
 _WEIGHTS = "model.weights.h5"
 _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
-# The Keras 3 release whose file layout lamina writes; Keras shows it as "Saved with Keras ...".
-KERAS_FORMAT_VERSION = "3.10.0"
+# The Keras 3 release whose file layout lamina writes (its optimizer order, its ``name`` attributes);
+# Keras shows it as "Saved with Keras ...".
+KERAS_FORMAT_VERSION = "3.15.1"
 
 
 # -- save ------------------------------------------------------------------------------------------
@@ -90,6 +92,16 @@ def save_model(model, filepath, overwrite: bool = True, zipped: bool = True) -> 
 
 
 # -- load ------------------------------------------------------------------------------------------
+# Limits on what a `.keras` archive may make lamina read (see `_checked_members`): the config is read into
+# memory, the weights are streamed to a temporary file.
+MAX_CONFIG_BYTES = json_reading.MAX_BYTES
+MAX_WEIGHTS_BYTES = 2**37  # 128 GiB
+BOMB_FLOOR_BYTES = 2**26  # members up to 64 MiB are read whatever their compression ratio
+MAX_EXPANSION = 100  # beyond the floor, a member may inflate at most this many times
+_ZIP_ERRORS = (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+               RuntimeError)
+
+
 def _check_members(path: str, names) -> None:
     missing = [name for name in (_CONFIG, _WEIGHTS) if name not in names]
     if missing:
@@ -97,12 +109,59 @@ def _check_members(path: str, names) -> None:
                          f"'{_CONFIG}' and '{_WEIGHTS}'). Received members: {sorted(names)}")
 
 
+def _checked_members(path: str, archive) -> dict:
+    """``{name: ZipInfo}`` of the archive's members, each checked before anything is read: a plain relative
+    name (no zip slip), one of the members Keras writes (or under ``assets/``, which is not read), a
+    declared size under its cap, and no decompression bomb (see the limits above)."""
+    members = {}
+    for info in archive.infolist():
+        name = info.filename
+        parts = name.replace("\\", "/").split("/")
+        if name.startswith(("/", "\\")) or ":" in parts[0] or ".." in parts or "\0" in name:
+            raise ValueError(f"Refusing to load {path}: member '{name}' has an unsafe name (absolute, or "
+                             "reaching outside the archive with '..').")
+        if name in members:
+            raise ValueError(f"Refusing to load {path}: member '{name}' appears twice.")
+        if name not in (_CONFIG, _METADATA, _WEIGHTS) and parts[0] != "assets":
+            raise ValueError(f"Refusing to load {path}: unexpected member '{name}' (a `.keras` file holds "
+                             f"'{_METADATA}', '{_CONFIG}', '{_WEIGHTS}' and `assets/`).")
+        cap = MAX_WEIGHTS_BYTES if name == _WEIGHTS else MAX_CONFIG_BYTES
+        if info.file_size > cap:
+            raise ValueError(f"Refusing to load {path}: member '{name}' declares {info.file_size} bytes, above "
+                             f"the limit of {cap}.")
+        if info.file_size > BOMB_FLOOR_BYTES and info.file_size > MAX_EXPANSION * info.compress_size:
+            raise ValueError(f"Refusing to load {path}: member '{name}' declares {info.file_size} bytes but "
+                             f"stores only {info.compress_size} (a decompression bomb).")
+        members[name] = info
+    _check_members(path, members)
+    return members
+
+
+def _copy_member(path: str, archive, info, target) -> None:
+    """Stream member ``info`` into the open file ``target``, stopping past its declared size; a corrupt
+    member (bad CRC, truncated data) gives a ``ValueError`` naming the file and the member."""
+    copied = 0
+    try:
+        with archive.open(info) as source:
+            while chunk := source.read(1 << 20):
+                copied += len(chunk)
+                if copied > info.file_size:
+                    raise ValueError(f"Refusing to load {path}: member '{info.filename}' holds more than the "
+                                     f"{info.file_size} bytes it declares.")
+                target.write(chunk)
+    except _ZIP_ERRORS as error:
+        raise ValueError(f"Cannot load {path}: member '{info.filename}' is corrupt or truncated ({error}).") from None
+
+
 @contextlib.contextmanager
 def _unpacked(path: str):
     """``(config text, weights file path)`` of a saved model: a ``.keras`` zip or an unzipped folder."""
     if os.path.isdir(path):
         _check_members(path, os.listdir(path))
-        with open(os.path.join(path, _CONFIG), encoding="utf-8") as handle:
+        config_path = os.path.join(path, _CONFIG)
+        if os.path.getsize(config_path) > MAX_CONFIG_BYTES:
+            raise ValueError(f"Refusing to load {config_path}: it is larger than {MAX_CONFIG_BYTES} bytes.")
+        with open(config_path, encoding="utf-8") as handle:
             config_text = handle.read()
         yield config_text, os.path.join(path, _WEIGHTS)
         return
@@ -111,15 +170,21 @@ def _unpacked(path: str):
     if not zipfile.is_zipfile(path):
         with open(path, "rb") as handle:
             legacy = handle.read(len(_HDF5_SIGNATURE)) == _HDF5_SIGNATURE
-        kind = ("a legacy Keras 2 HDF5 model, which `load_model` does not read yet" if legacy
-                else "not a `.keras` zip archive")
+        kind = ("an HDF5 file without a whole model in it (no `model_config`): a weights-only file loads with "
+                "`model.load_weights()`" if legacy else "not a `.keras` zip archive")
         raise ValueError(f"Cannot load {path}: it is {kind}. Expected a file written by `model.save()`.")
-    with zipfile.ZipFile(path) as archive, tempfile.TemporaryDirectory() as scratch:
-        _check_members(path, archive.namelist())
-        weights = os.path.join(scratch, _WEIGHTS)
-        with archive.open(_WEIGHTS) as source, open(weights, "wb") as target:
-            shutil.copyfileobj(source, target)
-        yield archive.read(_CONFIG).decode("utf-8"), weights
+    with contextlib.ExitStack() as stack:
+        try:
+            archive = stack.enter_context(zipfile.ZipFile(path))
+        except _ZIP_ERRORS as error:
+            raise ValueError(f"Cannot load {path}: the zip archive is corrupt or truncated ({error}).") from None
+        members = _checked_members(path, archive)
+        weights = os.path.join(stack.enter_context(tempfile.TemporaryDirectory()), _WEIGHTS)
+        with open(weights, "wb") as target:
+            _copy_member(path, archive, members[_WEIGHTS], target)
+        config = io.BytesIO()
+        _copy_member(path, archive, members[_CONFIG], config)
+        yield config.getvalue(), weights
 
 
 def load_model(filepath, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True):
@@ -135,7 +200,9 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
     """
     path = os.fspath(filepath)
     with _unpacked(path) as (config_text, weights), serialization.safe_mode_scope(safe_mode):
-        config = json.loads(config_text)
+        config = json_reading.loads(config_text, f"{path} ('{_CONFIG}')")
+        if not isinstance(config, dict):
+            raise ValueError(f"Cannot load {path}: its '{_CONFIG}' holds no model config (a JSON object).")
         compile_config = config.pop("compile_config", None)
         model = deserialize_layer(config, custom_objects)
         if compile and compile_config:

@@ -81,7 +81,7 @@ def test_overwrite_false_and_bad_files(engine, tmp_path):
         load_model(tmp_path / "missing.keras")
     with h5py.File(tmp_path / "old.h5", "w"):
         pass
-    with pytest.raises(ValueError, match="legacy Keras 2 HDF5"):
+    with pytest.raises(ValueError, match="HDF5 file without a whole model"):
         load_model(tmp_path / "old.h5")
     with zipfile.ZipFile(path) as source, zipfile.ZipFile(tmp_path / "other.keras", "w") as archive:
         archive.writestr("config.json", sequential().to_json().replace('"units": 2', '"units": 5'))
@@ -277,8 +277,8 @@ def test_loads_a_keras_compile_config_and_optimizer_state(engine, tmp_path, rng)
                                                              "registered_name": "function"},
                                  "loss_weights": None, "metrics": ["mae"], "weighted_metrics": None,
                                  "run_eagerly": False, "steps_per_execution": 1, "jit_compile": False}}
-    # Keras 3's Adam state: iterations, learning rate, the momentums (kernel, bias), then the velocities
-    optimizer_vars = [np.array(7, dtype="int64"), np.array(0.005, dtype="float32"), m, mb, v, vb]
+    # Keras 3's Adam state: iterations, learning rate, then momentum and velocity of the kernel, of the bias
+    optimizer_vars = [np.array(7, dtype="int32"), np.array(0.005, dtype="float32"), m, v, mb, vb]
     path = tmp_path / "keras_compiled.keras"
     write_keras_file(path, config, {"layers/dense": [w, b], "optimizer": optimizer_vars})
     model = load_model(path)
