@@ -5,6 +5,10 @@
 layer then computes with ``W + (lora_alpha / rank) * a @ b``. ``b`` starts at zero, so enabling LoRA leaves
 the outputs unchanged until training moves the factors. As in Keras, the factors are float32 and share the
 weight's regularizer; a weight with a constraint cannot take LoRA.
+
+Weights files (``.weights.h5``, the ``.keras`` zip) hold what Keras 3 writes for these layers: only the
+weight, with the update merged in, and the bias; loading assigns the weight and resets both factors to zero.
+So a file loads into the same layer with or without LoRA enabled, and matches Keras' files.
 """
 
 from __future__ import annotations
@@ -81,6 +85,32 @@ class LoRA:
         a, b = getattr(self, f"lora_{target}_a"), getattr(self, f"lora_{target}_b")
         update = ops.matmul(a, b) * (self.lora_alpha / self.lora_rank)
         return ops.cast(ops.add(base, update), self.compute_dtype)
+
+    def _lora_factors(self) -> tuple:
+        """``(lora_<W>_a, lora_<W>_b)`` when LoRA is enabled, else ``()``."""
+        if not self.lora_enabled:
+            return ()
+        target = self.lora_target
+        return getattr(self, f"lora_{target}_a"), getattr(self, f"lora_{target}_b")
+
+    def _weights_file_entries(self) -> list:
+        """``(variable, value to write)`` for each variable a weights file holds for this layer, in Keras'
+        order: the adapted weight first, then the others (the bias). As in Keras, the LoRA factors are not
+        stored: the weight is written with their update merged in (in the compute dtype, as the layer uses it)."""
+        if not self.built:
+            return []
+        target = self.lora_target
+        base = getattr(self, f"_{target}")
+        skipped = (base, *self._lora_factors())
+        others = [v for v in list(self._trainable_variables) + list(self._non_trainable_variables)
+                  if not any(v is s for s in skipped)]
+        return [(base, getattr(self, target))] + [(v, v) for v in others]
+
+    def _weights_file_loaded(self) -> None:
+        """After its weights are loaded, the weight holds any saved update, so (as Keras does) both factors
+        restart at zero and the layer computes with the loaded weight as it is."""
+        for factor in self._lora_factors():
+            factor.assign(ops.zeros(tuple(factor.shape), dtype=factor.dtype))
 
     def _lora_config(self) -> dict:
         """Keras writes ``lora_rank`` and ``lora_alpha`` only when LoRA is configured."""

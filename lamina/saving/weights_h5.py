@@ -2,7 +2,8 @@
 
 The file mirrors the object tree. Each saveable object (the model, every layer, the optimizer) has a
 group ``<path>/vars`` holding its own variables as datasets ``"0"``, ``"1"``, ... (trainable first, then
-non-trainable, in creation order). The model's own group is ``vars`` at the root. Paths are built as
+non-trainable, in creation order; a LoRA layer stores its weight with the update merged in, then its bias, as
+Keras does). The model's own group is ``vars`` at the root. Paths are built as
 Keras builds them:
 
 - the layers of a functional or Sequential model come first, under ``layers/``, each named by the
@@ -104,8 +105,14 @@ def _walk_container(container, path: str, visited: set):
             yield from _walk_container(item, item_path, visited)
 
 
-def _own_variables(layer) -> list:
-    return list(layer._trainable_variables) + list(layer._non_trainable_variables)
+def _own_entries(layer) -> list:
+    """``(variable, value to write)`` for each variable stored for ``layer``, in file order: those the layer
+    chooses (``_weights_file_entries``: a LoRA layer stores its merged weight and no factors, as Keras does),
+    else its trainable then non-trainable variables as they are."""
+    chosen = getattr(layer, "_weights_file_entries", None)
+    if chosen is not None:
+        return chosen()
+    return [(v, v) for v in list(layer._trainable_variables) + list(layer._non_trainable_variables)]
 
 
 def _optimizer_variables(model):
@@ -147,7 +154,7 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
         raise FileExistsError(f"File {path} already exists and `overwrite=False`.")
     with atomic_path(path) as temporary, h5py.File(temporary, "w") as h5file:
         for layer_path, layer in _walk(model, "", set()):
-            _write_group(h5file, layer_path, _own_variables(layer), layer.name)
+            _write_group(h5file, layer_path, [value for _, value in _own_entries(layer)], layer.name)
         optimizer_variables = _optimizer_variables(model)
         if optimizer_variables is not None:
             _write_group(h5file, "optimizer", optimizer_variables, model.optimizer.name)
@@ -191,14 +198,16 @@ def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
     values, a warning names them, and the rest load.
     """
     path = _check_path(filepath)
-    assignments, errors = [], []
+    assignments, errors, loaded = [], [], []
     with h5_reading.open_file(path) as h5file:
         for layer_path, layer in _walk(model, "", set()):
-            pairs, error = _match(f"Layer '{layer.name}'", layer_path, _own_variables(layer),
-                                  _stored(h5file, layer_path))
+            pairs, error = _match(f"Layer '{layer.name}'", layer_path,
+                                  [variable for variable, _ in _own_entries(layer)], _stored(h5file, layer_path))
             assignments.extend(pairs)
             if error:
                 errors.append(error)
+            else:
+                loaded.append(layer)
         optimizer_state = _optimizer_state(model, h5file)
     if errors and not skip_mismatch:
         raise ValueError(f"Cannot load weights from {path} into model '{model.name}':\n  " + "\n  ".join(errors))
@@ -206,6 +215,9 @@ def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
         warnings.warn("Skipped loading weights of:\n  " + "\n  ".join(errors), stacklevel=2)
     for variable, value in assignments:
         variable.assign(value)
+    for layer in loaded:  # a layer may finish its load (LoRA layers reset their factors)
+        if hasattr(layer, "_weights_file_loaded"):
+            layer._weights_file_loaded()
     if optimizer_state is not None:
         _load_optimizer(model.optimizer, optimizer_state, path, skip_mismatch)
 

@@ -113,3 +113,129 @@ def test_lora_misuse_is_refused(engine):
     layer.enable_lora(1)
     with pytest.raises(ValueError, match="already enabled"):
         layer.enable_lora(1)
+
+
+SNAKE = {"Dense": "dense", "EinsumDense": "einsum_dense", "Conv2D": "conv2d", "Embedding": "embedding"}
+
+
+def _adapted_model(kind, rng, rank=2, alpha=3.0):
+    """A Sequential holding one ``kind`` layer with LoRA enabled and random (non-zero) factors and bias."""
+    layer, shape, make = FACTORIES[kind]()
+    x = make(rng)
+    model = Sequential([layers.Input(shape, dtype=str(x.dtype)), layer])
+    layer.enable_lora(rank, lora_alpha=alpha)
+    for variable in layer.trainable_weights:
+        variable.assign(rng.normal(size=tuple(variable.shape)).astype("float32"))
+    return model, layer, x
+
+
+def _datasets(path):
+    import h5py
+
+    found = {}
+
+    def visit(name, item):
+        if isinstance(item, h5py.Dataset):
+            found[name] = item[()]
+
+    with h5py.File(path, "r") as h5file:
+        h5file.visititems(visit)
+    return found
+
+
+def _merged_and_rest(layer):
+    """Keras' stored values: the weight plus (alpha / rank) a @ b, then the bias when there is one."""
+    target = TARGET[type(layer).__name__]
+    a, b = (to_numpy(getattr(layer, f"lora_{target}_{s}")) for s in "ab")
+    merged = to_numpy(getattr(layer, f"_{target}")) + (layer.lora_alpha / layer.lora_rank) * (a @ b)
+    return [merged] + ([to_numpy(layer.bias)] if getattr(layer, "bias", None) is not None else [])
+
+
+@pytest.mark.parametrize("kind", FACTORIES)
+def test_lora_weights_file_holds_only_the_merged_weight_and_bias(engine, rng, tmp_path, kind):
+    model, layer, _ = _adapted_model(kind, rng)
+    path = os.path.join(tmp_path, "lora.weights.h5")
+    model.save_weights(path)
+    expected = _merged_and_rest(layer)
+    stored = _datasets(path)
+    group = f"layers/{SNAKE[kind]}/vars"
+    # Keras 3.15.1: no lora_* datasets; "0" is the merged weight, "1" the bias (absent for Embedding).
+    assert sorted(stored) == [f"{group}/{i}" for i in range(len(expected))]
+    for index, value in enumerate(expected):
+        assert stored[f"{group}/{index}"].shape == value.shape
+        np.testing.assert_allclose(stored[f"{group}/{index}"], value, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("kind", FACTORIES)
+def test_lora_weights_load_into_adapted_and_plain_layers(engine, rng, tmp_path, kind):
+    model, layer, x = _adapted_model(kind, rng)
+    expected = to_numpy(model.predict(x, verbose=0))
+    path = os.path.join(tmp_path, "lora.weights.h5")
+    model.save_weights(path)
+    merged = _merged_and_rest(layer)[0]
+    target = TARGET[kind]
+    # Into a LoRA layer with other (non-zero) factors: the weight takes the merged value, the factors reset.
+    other, other_layer, _ = _adapted_model(kind, np.random.default_rng(1), rank=3, alpha=1.0)
+    other.load_weights(path)
+    np.testing.assert_allclose(to_numpy(getattr(other_layer, f"_{target}")), merged, rtol=1e-5, atol=1e-6)
+    for suffix in "ab":
+        assert not np.any(to_numpy(getattr(other_layer, f"lora_{target}_{suffix}")))
+    np.testing.assert_allclose(to_numpy(other.predict(x, verbose=0)), expected, rtol=1e-4, atol=1e-5)
+    # Into the same layer without LoRA (what Keras allows too).
+    plain_layer, shape, _ = FACTORIES[kind]()
+    plain = Sequential([layers.Input(shape, dtype=str(x.dtype)), plain_layer])
+    plain.load_weights(path)
+    np.testing.assert_allclose(to_numpy(getattr(plain_layer, target)), merged, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(to_numpy(plain.predict(x, verbose=0)), expected, rtol=1e-4, atol=1e-5)
+    # And a plain layer's file loads into a LoRA layer.
+    plain_path = os.path.join(tmp_path, "plain.weights.h5")
+    plain.save_weights(plain_path)
+    other.load_weights(plain_path)
+    np.testing.assert_allclose(to_numpy(other.predict(x, verbose=0)), expected, rtol=1e-4, atol=1e-5)
+
+
+def test_lora_mismatched_file_is_refused_and_skipped_layers_keep_their_factors(engine, rng, tmp_path):
+    model, _, _ = _adapted_model("Dense", rng)
+    path = os.path.join(tmp_path, "lora.weights.h5")
+    model.save_weights(path)
+    wrong = Sequential([layers.Input((5,)), layers.Dense(4, lora_rank=2)])
+    wrong.layers[0].lora_kernel_b.assign(np.ones((2, 4), "float32"))
+    with pytest.raises(ValueError, match=r"Layer 'dense.*shape \(5, 4\).*\(5, 3\)"):
+        wrong.load_weights(path)
+    with pytest.warns(UserWarning, match="Skipped loading"):
+        wrong.load_weights(path, skip_mismatch=True)
+    np.testing.assert_array_equal(to_numpy(wrong.layers[0].lora_kernel_b), np.ones((2, 4)))
+
+
+@pytest.mark.parametrize("kind", FACTORIES)
+def test_lora_keras_file_round_trip_predicts_the_same(engine, rng, tmp_path, kind):
+    import zipfile
+
+    model, layer, x = _adapted_model(kind, rng)
+    expected = to_numpy(model.predict(x, verbose=0))
+    path = os.path.join(tmp_path, "lora.keras")
+    model.save(path)
+    with zipfile.ZipFile(path) as archive:
+        archive.extract("model.weights.h5", tmp_path)
+    assert len(_datasets(os.path.join(tmp_path, "model.weights.h5"))) == len(_merged_and_rest(layer))
+    loaded = lamina.saving.load_model(path)
+    loaded_layer = loaded.layers[0]
+    assert loaded_layer.lora_enabled and (loaded_layer.lora_rank, loaded_layer.lora_alpha) == (2, 3.0)
+    np.testing.assert_allclose(to_numpy(loaded.predict(x, verbose=0)), expected, rtol=1e-4, atol=1e-5)
+
+
+def test_lora_legacy_h5_keeps_keras_2_order_with_the_factors(engine, rng, tmp_path):
+    """Keras 3's legacy HDF5 writer stores every variable (trainable, then non-trainable) unmerged."""
+    import h5py
+
+    model, layer, x = _adapted_model("Dense", rng)
+    path = os.path.join(tmp_path, "lora.h5")
+    model.save_weights(path)
+    with h5py.File(path, "r") as h5file:
+        names = [n.decode() if isinstance(n, bytes) else n for n in h5file[layer.name].attrs["weight_names"]]
+    assert [name.split("/")[-1].removesuffix(":0") for name in names] == ["bias", "lora_kernel_a",
+                                                                           "lora_kernel_b", "kernel"]
+    other, _, _ = _adapted_model("Dense", np.random.default_rng(1))
+    other.load_weights(path)
+    np.testing.assert_allclose(to_numpy(other.predict(x, verbose=0)), to_numpy(model.predict(x, verbose=0)),
+                               rtol=1e-5, atol=1e-6)
