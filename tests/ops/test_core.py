@@ -227,3 +227,11 @@ def test_associative_scan_reverse_order_with_a_non_commutative_function(engine):
     np.testing.assert_allclose(out, np.stack([(z @ y) @ x, z @ y, z]), rtol=1e-5)
     forward = ops.convert_to_numpy(ops.associative_scan(lambda a, b: ops.matmul(a, b), mats))
     np.testing.assert_allclose(forward, np.stack([x, x @ y, (x @ y) @ z]), rtol=1e-5)
+
+
+def test_slice_takes_start_indices_of_mixed_integer_dtypes(engine):
+    x = np.arange(12.0).reshape(3, 4)
+    starts = [ops.convert_to_tensor(1, dtype="int64"), ops.convert_to_tensor(2, dtype="int32")]
+    np.testing.assert_array_equal(to_numpy(ops.slice(x, starts, (2, 2))), x[1:3, 2:4])
+    updated = ops.slice_update(x, starts, np.zeros((2, 2)))
+    np.testing.assert_array_equal(to_numpy(updated)[1:3, 2:4], 0)

@@ -264,14 +264,19 @@ def vectorized_map(function, elements):
 
 
 # -- slicing and scattering -----------------------------------------------------------------------
+def _start_indices(start_indices) -> tuple:
+    """Start indices as one integer dtype: ``dynamic_slice`` refuses a mix (int64 and int32 tensors)."""
+    return tuple(convert_to_tensor(index, dtype="int64") for index in start_indices)
+
+
 def slice(inputs, start_indices, shape):
-    return jax.lax.dynamic_slice(convert_to_tensor(inputs), tuple(start_indices), tuple(shape))
+    return jax.lax.dynamic_slice(convert_to_tensor(inputs), _start_indices(start_indices), tuple(shape))
 
 
 def slice_update(inputs, start_indices, updates):
     inputs = convert_to_tensor(inputs)
     updates = convert_to_tensor(updates).astype(inputs.dtype)
-    return jax.lax.dynamic_update_slice(inputs, updates, tuple(start_indices))
+    return jax.lax.dynamic_update_slice(inputs, updates, _start_indices(start_indices))
 
 
 def _index_tuple(indices) -> tuple:
