@@ -10,6 +10,7 @@ from lamina import (  # noqa: F401
     callbacks,
     config,
     constraints,
+    datasets,
     dtype_policies,
     initializers,
     layers,
@@ -21,6 +22,7 @@ from lamina import (  # noqa: F401
     random,
     regularizers,
     saving,
+    text,
     tree,
     utils,
 )

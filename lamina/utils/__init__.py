@@ -15,10 +15,18 @@ from lamina.serialization import (
     serialize_keras_object,
 )
 from lamina.utils.data_utils import pack_x_y_sample_weight, unpack_x_y_sample_weight
+from lamina.utils.dataset_utils import (
+    image_dataset_from_directory,
+    split_dataset,
+    text_dataset_from_directory,
+    timeseries_dataset_from_array,
+)
+from lamina.utils.file_utils import get_file
 from lamina.utils.numerical_utils import normalize, to_categorical
 from lamina.utils.progbar import Progbar
 from lamina.utils.py_dataset import PyDataset
 from lamina.utils.rng_utils import set_random_seed
+from lamina.utils.sequence_utils import pad_sequences
 
 Sequence = PyDataset  # Keras' older name
 
@@ -26,8 +34,9 @@ Sequence = PyDataset  # Keras' older name
 __all__ = [
     "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "clear_session", "custom_object_scope",
     "deserialize_keras_object", "disable_interactive_logging", "enable_interactive_logging",
-    "get_custom_objects", "get_registered_name", "get_registered_object", "is_interactive_logging_enabled",
-    "is_keras_tensor", "normalize", "pack_x_y_sample_weight", "register_keras_serializable",
-    "serialize_keras_object", "set_random_seed", "standardize_dtype", "to_categorical",
+    "get_custom_objects", "get_file", "get_registered_name", "get_registered_object", "image_dataset_from_directory",
+    "is_interactive_logging_enabled", "is_keras_tensor", "normalize", "pack_x_y_sample_weight", "pad_sequences",
+    "register_keras_serializable", "serialize_keras_object", "set_random_seed", "split_dataset",
+    "standardize_dtype", "text_dataset_from_directory", "timeseries_dataset_from_array", "to_categorical",
     "unpack_x_y_sample_weight",
 ]
