@@ -139,23 +139,29 @@ KERAS_NAMES = {
     "models": """
         Model Sequential clone_model load_model model_from_json save_model
     """,
+    "datasets": """
+        boston_housing california_housing cifar10 cifar100 fashion_mnist imdb mnist reuters
+    """,
+    "datasets.imdb": """
+        get_word_index load_data
+    """,
+    "datasets.reuters": """
+        get_label_names get_word_index load_data
+    """,
 }
 
 _ISSUE_11 = "issue 11: preprocessing layers, dataset utilities and keras.datasets (future work)"
 _ISSUE_10_12 = "issue 10/12: legacy formats and Keras 2 names (lamina.legacy)"
 _QUANTIZATION = "quantization (int8/int4/float8, GPTQ, AWQ) is not part of lamina"
 _PREPROCESSING_LAYERS = """
-    AugMix AutoContrast CategoryEncoding CenterCrop ContrastLimitedAdaptiveHistogramEqualization CutMix
-    Discretization Equalization HashedCrossing Hashing IntegerLookup MaxNumBoundingBoxes MelSpectrogram MixUp
-    Normalization Pipeline RandAugment RandomBrightness RandomColorDegeneration RandomColorJitter RandomContrast
-    RandomCrop RandomElasticTransform RandomErasing RandomFlip RandomGaussianBlur RandomGrayscale RandomHue
-    RandomInvert RandomPerspective RandomPosterization RandomRotation RandomSaturation RandomSharpness RandomShear
-    RandomTranslation RandomZoom Rescaling Resizing STFTSpectrogram Solarization StringLookup TextVectorization
+    AugMix AutoContrast ContrastLimitedAdaptiveHistogramEqualization CutMix Equalization HashedCrossing
+    MaxNumBoundingBoxes MelSpectrogram MixUp Pipeline RandAugment RandomColorDegeneration RandomColorJitter
+    RandomElasticTransform RandomErasing RandomGaussianBlur RandomGrayscale RandomHue RandomInvert
+    RandomPerspective RandomPosterization RandomSaturation RandomSharpness RandomShear STFTSpectrogram
+    Solarization
 """
 _DATA_UTILITIES = """
-    FeatureSpace array_to_img audio_dataset_from_directory bounding_boxes get_file image_dataset_from_directory
-    img_to_array load_img pad_sequences save_img split_dataset text_dataset_from_directory
-    timeseries_dataset_from_array
+    FeatureSpace array_to_img audio_dataset_from_directory bounding_boxes img_to_array load_img save_img
 """
 
 # namespace -> {Keras name: why lamina leaves it out}.
@@ -170,7 +176,6 @@ EXCLUDED = {
         "SymbolicScope": "lamina traces symbolic tensors without a user-facing scope",
         "device": "lamina places tensors on one device chosen at start (LAMINA_DEVICE); no scoped placement",
         "applications": "pretrained model zoo with downloaded weights: not in lamina",
-        "datasets": _ISSUE_11,
         "preprocessing": _ISSUE_11,
         "visualization": _ISSUE_11 + " (bounding-box and image plotting for augmentation)",
         "legacy": _ISSUE_10_12,

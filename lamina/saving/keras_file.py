@@ -7,7 +7,9 @@ A ``.keras`` file is a zip archive of three members, written in this order:
 - ``config.json``: the model's serialized config with Keras 3's module names (see ``keras_names``), plus
   ``"compile_config"`` when the model was compiled: the ``compile()`` arguments, serialized;
 - ``model.weights.h5``: every variable in the ``.weights.h5`` layout (see ``weights_h5``), the optimizer's
-  under ``optimizer/vars`` (``load_model`` builds the optimizer before reading them).
+  under ``optimizer/vars`` (``load_model`` builds the optimizer before reading them);
+- ``assets/<layer path>/...``: files a layer writes with ``save_assets(dir)`` (an adapted vocabulary as
+  ``vocabulary.txt``), read back with ``load_assets(dir)`` before the weights, as Keras' saving_lib does.
 
 ``save_model(..., zipped=False)`` writes the same three files into a folder instead. Files move both
 ways: Keras 3 loads what lamina writes, lamina loads what Keras 3 writes. Saving goes through a
@@ -42,7 +44,22 @@ _HDF5_SIGNATURE = b"\x89HDF\r\n\x1a\n"
 KERAS_FORMAT_VERSION = "3.15.1"
 
 
+_ASSETS = "assets"
+
+
 # -- save ------------------------------------------------------------------------------------------
+def _asset_layers(model):
+    """``(path, layer)`` for each layer that has assets, its path as in the weights file."""
+    return [(path, layer) for path, layer in weights_h5._walk(model, "", set()) if hasattr(layer, "save_assets")]
+
+
+def _write_assets(model, root: str) -> None:
+    for path, layer in _asset_layers(model):
+        folder = os.path.join(root, _ASSETS, *path.split("/"))
+        os.makedirs(folder, exist_ok=True)
+        layer.save_assets(folder)
+
+
 def _model_config(model) -> dict:
     config = keras_names.to_keras(serialization.serialize(model))
     compile_config = get_compile_config(model)
@@ -84,11 +101,17 @@ def save_model(model, filepath, overwrite: bool = True, zipped: bool = True) -> 
                 for name, text in members.items():
                     archive.writestr(name, text)
                 archive.write(weights, _WEIGHTS)
+                _write_assets(model, scratch)
+                for folder, _, files in sorted(os.walk(os.path.join(scratch, _ASSETS))):
+                    for file in sorted(files):
+                        full = os.path.join(folder, file)
+                        archive.write(full, os.path.relpath(full, scratch).replace(os.sep, "/"))
         else:
             for name, text in members.items():
                 with open(os.path.join(staging, name), "w", encoding="utf-8") as handle:
                     handle.write(text)
             weights_h5.save_weights(model, os.path.join(staging, _WEIGHTS))
+            _write_assets(model, staging)
 
 
 # -- load ------------------------------------------------------------------------------------------
@@ -111,7 +134,7 @@ def _check_members(path: str, names) -> None:
 
 def _checked_members(path: str, archive) -> dict:
     """``{name: ZipInfo}`` of the archive's members, each checked before anything is read: a plain relative
-    name (no zip slip), one of the members Keras writes (or under ``assets/``, which is not read), a
+    name (no zip slip), one of the members Keras writes (or under ``assets/``, read by ``load_assets``), a
     declared size under its cap, and no decompression bomb (see the limits above)."""
     members = {}
     for info in archive.infolist():
@@ -155,7 +178,8 @@ def _copy_member(path: str, archive, info, target) -> None:
 
 @contextlib.contextmanager
 def _unpacked(path: str):
-    """``(config text, weights file path)`` of a saved model: a ``.keras`` zip or an unzipped folder."""
+    """``(config text, weights file path, assets folder)`` of a saved model: a ``.keras`` zip or an unzipped
+    folder (the assets folder may not exist)."""
     if os.path.isdir(path):
         _check_members(path, os.listdir(path))
         config_path = os.path.join(path, _CONFIG)
@@ -163,7 +187,7 @@ def _unpacked(path: str):
             raise ValueError(f"Refusing to load {config_path}: it is larger than {MAX_CONFIG_BYTES} bytes.")
         with open(config_path, encoding="utf-8") as handle:
             config_text = handle.read()
-        yield config_text, os.path.join(path, _WEIGHTS)
+        yield config_text, os.path.join(path, _WEIGHTS), os.path.join(path, _ASSETS)
         return
     if not os.path.exists(path):
         raise FileNotFoundError(f"No model file found at {path}.")
@@ -179,12 +203,19 @@ def _unpacked(path: str):
         except _ZIP_ERRORS as error:
             raise ValueError(f"Cannot load {path}: the zip archive is corrupt or truncated ({error}).") from None
         members = _checked_members(path, archive)
-        weights = os.path.join(stack.enter_context(tempfile.TemporaryDirectory()), _WEIGHTS)
+        scratch = stack.enter_context(tempfile.TemporaryDirectory())
+        weights = os.path.join(scratch, _WEIGHTS)
         with open(weights, "wb") as target:
             _copy_member(path, archive, members[_WEIGHTS], target)
+        for name, info in members.items():  # names were checked: plain, relative, under assets/
+            if name.startswith(_ASSETS + "/") and not info.is_dir():
+                target_path = os.path.join(scratch, *name.split("/"))
+                os.makedirs(os.path.dirname(target_path), exist_ok=True)
+                with open(target_path, "wb") as target:
+                    _copy_member(path, archive, info, target)
         config = io.BytesIO()
         _copy_member(path, archive, members[_CONFIG], config)
-        yield config.getvalue(), weights
+        yield config.getvalue(), weights, os.path.join(scratch, _ASSETS)
 
 
 def load_model(filepath, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True):
@@ -199,7 +230,7 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
             Set it to False only for files you trust.
     """
     path = os.fspath(filepath)
-    with _unpacked(path) as (config_text, weights), serialization.safe_mode_scope(safe_mode):
+    with _unpacked(path) as (config_text, weights, assets), serialization.safe_mode_scope(safe_mode):
         config = json_reading.loads(config_text, f"{path} ('{_CONFIG}')")
         if not isinstance(config, dict):
             raise ValueError(f"Cannot load {path}: its '{_CONFIG}' holds no model config (a JSON object).")
@@ -207,6 +238,10 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
         model = deserialize_layer(config, custom_objects)
         if compile and compile_config:
             compile_from_config(model, compile_config, custom_objects)
+        for layer_path, layer in _asset_layers(model):
+            folder = os.path.join(assets, *layer_path.split("/"))
+            if os.path.isdir(folder):
+                layer.load_assets(folder)
         try:
             weights_h5.load_weights(model, weights)
         except ValueError as error:

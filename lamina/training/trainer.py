@@ -14,10 +14,11 @@ from lamina import metrics as metrics_module
 from lamina.callbacks import CallbackList
 from lamina.training.compile_utils import CompiledLoss, CompiledMetrics, match_outputs
 from lamina.training.data_adapters import train_validation_split
+from lamina.training.data_adapters.host_inputs import host_stage, text_inputs
 from lamina.training.epoch_iterator import EpochIterator
 from lamina.training.logs import LazyLogs
 from lamina.training.output_layout import OutputLayout
-from lamina.utils.argument_validation import check_array_dtype, check_int_at_least
+from lamina.utils.argument_validation import check_int_at_least
 
 _step = backend.engine.step
 _DEFAULT_BATCH_SIZE = 32
@@ -207,6 +208,7 @@ class Trainer:
         if config.max_epochs() and config.max_epochs() < epochs:  # a debugging cap (``config.set_max_epochs``)
             warnings.warn(f"Limiting epochs to {config.max_epochs()}", stacklevel=2)
             epochs = config.max_epochs()
+        x = text_inputs(self, x)
         if validation_split and validation_data is None:
             (x, y, sample_weight), validation_data = train_validation_split((x, y, sample_weight), validation_split)
         iterator = EpochIterator(x, y, sample_weight, batch_size=self._batch_size(x, batch_size),
@@ -215,6 +217,7 @@ class Trainer:
         validation = None
         if validation_data is not None:
             val_x, val_y, val_weight = _unpack_validation(validation_data)
+            val_x = text_inputs(self, val_x)
             validation = EpochIterator(val_x, val_y, val_weight,
                                        batch_size=self._batch_size(val_x, validation_batch_size or batch_size),
                                        steps_per_epoch=validation_steps)
@@ -230,7 +233,8 @@ class Trainer:
                 callback_list.on_epoch_begin(epoch)
                 for step, batch in iterator.enumerate_epoch():
                     callback_list.on_train_batch_begin(step)
-                    logs = self.train_step(batch)
+                    with host_stage(self, batch) as batch:
+                        logs = self.train_step(batch)
                     if epoch == initial_epoch and step == 0:
                         self._warn_if_nothing_to_train()
                     callback_list.on_train_batch_end(step, logs)
@@ -282,6 +286,7 @@ class Trainer:
         unknown = set(kwargs) - {"return_dict"}
         if unknown:
             raise TypeError(f"Invalid keyword arguments for evaluate(): {sorted(unknown)}")
+        x = text_inputs(self, x)
         iterator = EpochIterator(x, y, sample_weight, batch_size=self._batch_size(x, batch_size),
                                  steps_per_epoch=steps)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
@@ -300,7 +305,8 @@ class Trainer:
             for step, batch in iterator.enumerate_epoch():
                 if callback_list is not None:
                     callback_list.on_test_batch_begin(step)
-                logs = self.test_step(batch)
+                with host_stage(self, batch) as batch:
+                    logs = self.test_step(batch)
                 if callback_list is not None:
                     callback_list.on_test_batch_end(step, logs)
         logs = self.get_metrics_result()
@@ -311,11 +317,10 @@ class Trainer:
     # -- predict ---------------------------------------------------------------------------------
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Model outputs for ``x`` as NumPy arrays (same structure as the model's outputs)."""
+        x = text_inputs(self, x)
         batch_size = check_int_at_least(self._batch_size(x, batch_size), 1, "batch_size", "predict", allow_none=True)
         if callbacks is None and steps is None and batch_size and _is_small_array_input(x, batch_size):
-            _check_numeric(x)
-            with _step.no_grad():
-                return tree.map_structure(backend.convert_to_numpy, self.predict_step((x,)))
+            return self.predict_on_batch(x)
         iterator = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
                                      steps=iterator.num_batches)
@@ -324,7 +329,8 @@ class Trainer:
         with _step.no_grad():
             for step, batch in iterator.enumerate_epoch():
                 callback_list.on_predict_batch_begin(step)
-                batch_outputs = self.predict_step(batch)
+                with host_stage(self, batch) as batch:
+                    batch_outputs = self.predict_step(batch)
                 outputs.append(batch_outputs)
                 callback_list.on_predict_batch_end(step, {"outputs": batch_outputs})
         callback_list.on_predict_end()
@@ -339,23 +345,25 @@ class Trainer:
         self._assert_compiled("train_on_batch")
         self.reset_metrics()
         batch = self._single_batch(x, y, sample_weight, class_weight)
-        self.train_step(batch)
+        with host_stage(self, batch) as batch:
+            self.train_step(batch)
         self._warn_if_nothing_to_train()
         return self._batch_result(return_dict)
 
     def test_on_batch(self, x, y=None, sample_weight=None, return_dict=False):
         self._assert_compiled("test_on_batch")
         self.reset_metrics()
-        with _step.no_grad():
-            self.test_step(self._single_batch(x, y, sample_weight, None))
+        with _step.no_grad(), host_stage(self, self._single_batch(x, y, sample_weight, None)) as batch:
+            self.test_step(batch)
         return self._batch_result(return_dict)
 
     def predict_on_batch(self, x):
-        _check_numeric(x)
-        with _step.no_grad():
-            return tree.map_structure(backend.convert_to_numpy, self.predict_step((x,)))
+        x = text_inputs(self, x)
+        with _step.no_grad(), host_stage(self, (x,)) as batch:
+            return tree.map_structure(backend.convert_to_numpy, self.predict_step(batch))
 
     def _single_batch(self, x, y, sample_weight, class_weight):
+        x = text_inputs(self, x)
         iterator = EpochIterator(x, y, sample_weight, batch_size=_batch_size_of(x), shuffle=False,
                                  class_weight=class_weight, output_names=self._class_weight_names(class_weight))
         return next(iter(iterator.enumerate_epoch()))[1]
@@ -366,12 +374,6 @@ class Trainer:
             return logs
         values = list(logs.values())
         return values[0] if len(values) == 1 else values
-
-
-def _check_numeric(x) -> None:
-    """Refuse string arrays in ``x`` by name (the batch paths check them in the data adapter)."""
-    for leaf in tree.flatten(x):
-        check_array_dtype(leaf, "x")
 
 
 def _is_dataset(x) -> bool:

@@ -37,6 +37,7 @@ KERAS_TREES = {
 # Own variables of the other layers with any, for the case's arguments (Keras' build order).
 KERAS_OWN = {
     "Dense": 2, "EinsumDense": 2,  # lora_rank=2: the kernel with the update merged in, and the bias
+    "Normalization": 3,  # mean, variance, count (Keras' adapt state)
     "Embedding": 1, "Conv1D": 2, "Conv2D": 2, "Conv3D": 1,  # Conv3D case: use_bias=False
     "Conv1DTranspose": 2, "Conv2DTranspose": 2, "Conv3DTranspose": 2, "DepthwiseConv1D": 2,
     "DepthwiseConv2D": 2, "SeparableConv1D": 3, "SeparableConv2D": 3,

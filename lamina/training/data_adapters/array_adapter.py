@@ -43,7 +43,7 @@ class ArrayAdapter:
         self._flat = [to_device(leaf) for leaf in tree.flatten(data)]
 
     def _order(self):
-        """This epoch's sample order on the device, or ``None`` for the natural order."""
+        """This epoch's sample order (a host array), or ``None`` for the natural order."""
         if not self.shuffle:
             return None
         n, size = self.num_samples, self.batch_size
@@ -54,18 +54,20 @@ class ArrayAdapter:
                                    + [np.random.permutation(np.arange(full * size, n))])
         else:
             order = np.random.permutation(n)
-        return backend.core.to_device(order)
+        return order
 
     def batches(self):
         """One epoch of ``(x, y, sample_weight)`` batches."""
         order = self._order()
+        device_order = None if order is None else backend.core.to_device(order)
         for start in range(0, self.num_samples, self.batch_size):
             stop = start + self.batch_size
             if order is None:
                 flat = [None if t is None else t[start:stop] for t in self._flat]
             else:
-                rows = order[start:stop]
-                flat = [None if t is None else ops.take(t, rows, axis=0) for t in self._flat]
+                rows, host_rows = device_order[start:stop], order[start:stop]
+                flat = [None if t is None else t[host_rows] if isinstance(t, np.ndarray) else ops.take(t, rows, axis=0)
+                        for t in self._flat]  # string columns stay NumPy arrays on the host
             x, y, sample_weight = tree.pack_sequence_as(self._structure, flat)
             if self._class_weighting is not None:
                 sample_weight = self._class_weighting.apply(self._class_plan, y, sample_weight)

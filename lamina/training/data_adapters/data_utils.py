@@ -65,7 +65,8 @@ def to_host_array(leaf, name: str = "x"):
     else:
         array = None
     if array is not None:
-        check_array_dtype(array, name)  # strings would fail deep in the engine, naming nothing
+        if name != "x":  # strings in x stay on the host for a model's string layers (the trainer checks it has one)
+            check_array_dtype(array, name)
         return array
     raise TypeError(
         f"Unsupported data type in `{name}`: expected NumPy arrays, engine tensors, pandas objects or lists "
@@ -73,9 +74,18 @@ def to_host_array(leaf, name: str = "x"):
     )
 
 
+def is_text_array(leaf) -> bool:
+    """A NumPy array of strings (str, bytes or Python str objects): data for a string layer, kept on the host."""
+    kind = getattr(getattr(leaf, "dtype", None), "kind", None)
+    return kind in ("U", "S") or (kind == "O" and leaf.size > 0 and isinstance(leaf.flat[0], (str, bytes)))
+
+
 def to_device(leaf):
-    """One batch leaf as a tensor on lamina's device (``None`` stays ``None``)."""
-    return None if leaf is None else backend.core.to_device(to_host_array(leaf))
+    """One batch leaf as a tensor on lamina's device (``None`` stays ``None``; strings stay a host array)."""
+    if leaf is None:
+        return None
+    array = to_host_array(leaf)
+    return array if is_text_array(array) else backend.core.to_device(array)
 
 
 def num_samples(leaf) -> int:

@@ -1,0 +1,88 @@
+"""The host stage of a step: string layers at the front of a model run on the host, before the engine step.
+
+A layer that declares ``runs_on_host = True`` (TextVectorization, StringLookup, Hashing, ...) works in
+NumPy/Python and cannot run inside a compiled step (on JAX, strings cannot enter ``jax.jit``). When such a
+layer reads a model input directly, and is that input's only reader, the trainer runs it on each batch's
+input first and hands the step the layer's output in place of the raw strings; during the step the layer
+returns what it receives (``host_outputs_given``). The rest of the model runs as usual, compiled on JAX.
+"""
+
+from __future__ import annotations
+
+import contextlib
+
+import numpy as np
+
+from lamina import tree
+from lamina.layers.preprocessing.host_layer import host_outputs_given
+from lamina.training.data_adapters.data_utils import is_text_array
+from lamina.utils.argument_validation import check_array_dtype
+
+
+def front_host_layers(model) -> list:
+    """``(input position, layer)`` for each host layer reading a model input directly (found once, cached)."""
+    cached = model.__dict__.get("_front_host_layers")
+    if cached is not None:
+        return cached
+    found = []
+    plan = getattr(model, "_plan", None)
+    if plan is not None:  # a functional graph
+        positions = {id(tensor): i for i, tensor in enumerate(getattr(model, "inputs", None) or [])}
+        readers = {}
+        for step in plan:
+            arguments = [step.single_input] if step.single_input is not None else [
+                id(t) for t in tree.flatten((list(step.args), dict(step.kwargs))) if id(t) in positions]
+            for key in arguments:
+                readers.setdefault(key, []).append(step.operation)
+        found = [(positions[key], ops[0]) for key, ops in readers.items()
+                 if key in positions and len(ops) == 1 and getattr(ops[0], "runs_on_host", False)]
+    elif hasattr(model, "_stack"):  # a Sequential model: its first layer reads the input
+        stack = model._stack
+        if stack and getattr(stack[0], "runs_on_host", False):
+            found = [(0, stack[0])]
+    model.__dict__["_front_host_layers"] = found
+    return found
+
+
+def takes_strings(model) -> bool:
+    return bool(front_host_layers(model))
+
+
+def _replace(x, model, position: int, layer):
+    """``x`` with the input at ``position`` replaced by ``layer``'s output on it."""
+    if isinstance(x, dict):
+        key = model.input_names[position]
+        return {**x, key: layer(x[key])}
+    if isinstance(x, (list, tuple)):
+        items = list(x)
+        items[position] = layer(items[position])
+        return type(x)(items)
+    return layer(x)
+
+
+@contextlib.contextmanager
+def host_stage(model, data):
+    """Yields ``data`` (a batch ``(x, y, sample_weight)`` or ``(x,)``) with the model's front host layers
+    applied to ``x``; within the block those layers pass their (precomputed) input through."""
+    found = front_host_layers(model)
+    if not found:
+        yield data
+        return
+    x, *rest = data if isinstance(data, tuple) else (data,)
+    for position, layer in found:
+        x = _replace(x, model, position, layer)
+    with host_outputs_given([layer for _, layer in found]):
+        yield (x, *rest) if isinstance(data, tuple) else x
+
+
+def text_inputs(model, x):
+    """``x`` ready for the data adapters: a list of strings becomes a NumPy array when the model starts with
+    a layer that takes strings; otherwise string arrays are refused with a TypeError naming ``x``."""
+    if takes_strings(model):
+        if isinstance(x, (list, tuple)) and x and isinstance(x[0], (str, bytes)):
+            return np.asarray(x, dtype=object)
+        return x
+    for leaf in tree.flatten(x):
+        if is_text_array(leaf):
+            check_array_dtype(leaf, "x")
+    return x
