@@ -3,8 +3,8 @@
 The file mirrors the object tree. Each saveable object (the model, every layer, the optimizer) has a
 group ``<path>/vars`` holding its own variables as datasets ``"0"``, ``"1"``, ... (trainable first, then
 non-trainable, in creation order; a LoRA layer stores its weight with the update merged in, then its bias, as
-Keras does). The model's own group is ``vars`` at the root. Paths are built as
-Keras builds them:
+Keras does; a tf-idf lookup layer stores its idf weights as the dataset ``idf_weights``, as Keras does).
+The model's own group is ``vars`` at the root. Paths are built as Keras builds them:
 
 - the layers of a functional or Sequential model come first, under ``layers/``, each named by the
   snake_case of its *class* (``dense``, ``dense_1``, ``input_layer``), never by its layer name;
@@ -106,13 +106,19 @@ def _walk_container(container, path: str, visited: set):
 
 
 def _own_entries(layer) -> list:
-    """``(variable, value to write)`` for each variable stored for ``layer``, in file order: those the layer
-    chooses (``_weights_file_entries``: a LoRA layer stores its merged weight and no factors, as Keras does),
-    else its trainable then non-trainable variables as they are."""
+    """``(slot, target, value to write)`` for each array stored for ``layer``, in file order: those the layer
+    chooses (``_weights_file_entries``), else its trainable then non-trainable variables as they are.
+
+    A layer's ``_weights_file_entries()`` lists ``(target, value)`` pairs, stored at slots "0", "1", ... in
+    order (a LoRA layer stores its merged weight and no factors, as Keras does), or ``(slot, target, value)``
+    triples for arrays Keras stores under a name (``idf_weights`` of a tf-idf lookup layer). A target is a
+    Variable, or an object with a ``name``, the ``shape`` it expects and ``assign(array)`` (an array the layer
+    keeps outside Variables): loading checks the shape and assigns, as for a Variable."""
     chosen = getattr(layer, "_weights_file_entries", None)
-    if chosen is not None:
-        return chosen()
-    return [(v, v) for v in list(layer._trainable_variables) + list(layer._non_trainable_variables)]
+    if chosen is None:
+        return [(str(i), v, v) for i, v in enumerate(list(layer._trainable_variables)
+                                                      + list(layer._non_trainable_variables))]
+    return [entry if len(entry) == 3 else (str(i), *entry) for i, entry in enumerate(chosen())]
 
 
 def _optimizer_variables(model):
@@ -132,13 +138,15 @@ def _check_path(filepath) -> str:
     return path
 
 
-def _write_group(h5file, path: str, variables, name: str | None = None) -> None:
-    """``<path>/vars/0, 1, ...``; the group's ``name`` attribute is the owner's name, as Keras 3 writes it."""
+def _write_group(h5file, path: str, variables, name: str | None = None, slots=None) -> None:
+    """``<path>/vars/0, 1, ...`` (or at ``slots``); the group's ``name`` attribute is the owner's name, as
+    Keras 3 writes it."""
     group = h5file.create_group(f"{path}/vars" if path else "vars")
     if name is not None:
         group.attrs["name"] = name
     for index, variable in enumerate(variables):
-        group.create_dataset(str(index), data=np.asarray(backend.convert_to_numpy(variable)))
+        slot = slots[index] if slots is not None else str(index)
+        group.create_dataset(slot, data=np.asarray(backend.convert_to_numpy(variable)))
 
 
 def save_weights(model, filepath, overwrite: bool = True) -> None:
@@ -154,23 +162,26 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
         raise FileExistsError(f"File {path} already exists and `overwrite=False`.")
     with atomic_path(path) as temporary, h5py.File(temporary, "w") as h5file:
         for layer_path, layer in _walk(model, "", set()):
-            _write_group(h5file, layer_path, [value for _, value in _own_entries(layer)], layer.name)
+            entries = _own_entries(layer)
+            _write_group(h5file, layer_path, [value for _, _, value in entries], layer.name,
+                         [slot for slot, _, _ in entries])
         optimizer_variables = _optimizer_variables(model)
         if optimizer_variables is not None:
             _write_group(h5file, "optimizer", optimizer_variables, model.optimizer.name)
 
 
-def _stored(h5file, path: str) -> list:
-    """The arrays stored for ``path``, in index order (empty when the file has none), read through
-    ``h5_reading``'s checks (no links followed, declared sizes checked before any data is read)."""
+def _stored(h5file, path: str, slots=None) -> list:
+    """The arrays stored for ``path``: at ``slots`` when the file holds as many, else in index order (empty
+    when the file has none), read through ``h5_reading``'s checks (no links followed, declared sizes checked
+    before any data is read)."""
     import h5py
 
     group = h5_reading.get(h5file, f"{path}/vars" if path else "vars", h5file.filename)
     if group is None:
         return []
     values = []
-    for index in range(len(group)):
-        dataset = h5_reading.get(group, str(index), h5file.filename)
+    for index in slots if slots is not None and len(slots) == len(group) else map(str, range(len(group))):
+        dataset = h5_reading.get(group, index, h5file.filename)
         if not isinstance(dataset, h5py.Dataset):
             raise ValueError(f"Cannot read {h5file.filename}: '{group.name}' lacks dataset '{index}' (it holds "
                              f"{sorted(group)}).")
@@ -201,8 +212,9 @@ def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
     assignments, errors, loaded = [], [], []
     with h5_reading.open_file(path) as h5file:
         for layer_path, layer in _walk(model, "", set()):
-            pairs, error = _match(f"Layer '{layer.name}'", layer_path,
-                                  [variable for variable, _ in _own_entries(layer)], _stored(h5file, layer_path))
+            entries = _own_entries(layer)
+            pairs, error = _match(f"Layer '{layer.name}'", layer_path, [target for _, target, _ in entries],
+                                  _stored(h5file, layer_path, [slot for slot, _, _ in entries]))
             assignments.extend(pairs)
             if error:
                 errors.append(error)

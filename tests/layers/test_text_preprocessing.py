@@ -267,3 +267,72 @@ def test_numeric_model_refuses_strings(engine):
         model.fit(np.array([["a"], ["b"]]), np.zeros((2, 1)), verbose=0)
     with pytest.raises(TypeError, match="holds strings"):
         model.predict(np.array([["a"]]), verbose=0)
+
+
+@pytest.mark.parametrize("layer_class", ["TextVectorization", "StringLookup"])
+def test_tf_idf_weights_survive_a_keras_file_in_keras_layout(engine, tmp_path, layer_class):
+    """An adapted tf-idf layer's idf weights (not Variables) are stored as Keras 3.15 stores them (its
+    ``save_own_variables``): dataset ``idf_weights`` of the layer's ``vars`` group in ``model.weights.h5``."""
+    import h5py
+
+    texts = np.array([["the cat sat"], ["the dog"], ["a cat, the end!"]], dtype=object)
+    if layer_class == "TextVectorization":
+        lookup = layers.TextVectorization(output_mode="tf_idf")
+        lookup.adapt(texts)
+    else:
+        texts = np.array([["the", "cat"], ["the", "dog"], ["a", "cat"]])
+        lookup = layers.StringLookup(output_mode="tf_idf")
+        lookup.adapt(texts)
+    inputs = lamina.Input(texts.shape[1:], dtype="string")
+    model = lamina.Model(inputs, layers.Dense(2)(lookup(inputs)))
+    expected, encoded = model.predict(texts, verbose=0), convert_to_numpy(lookup(texts))
+    path = os.path.join(tmp_path, "tf_idf.keras")
+    model.save(path)
+    with zipfile.ZipFile(path) as archive:
+        archive.extract("model.weights.h5", tmp_path)
+    group_path = "layers/" + {"TextVectorization": "text_vectorization", "StringLookup": "string_lookup"}[layer_class]
+    with h5py.File(os.path.join(tmp_path, "model.weights.h5"), "r") as h5file:
+        group = h5file[f"{group_path}/vars"]
+        assert list(group) == ["idf_weights"] and group.attrs["name"] == lookup.name
+        np.testing.assert_array_equal(group["idf_weights"][()], lookup.idf_weights)
+    restored = lamina.saving.load_model(path)
+    restored_lookup = restored.layers[1]
+    np.testing.assert_array_equal(restored_lookup.idf_weights, lookup.idf_weights)
+    np.testing.assert_array_equal(convert_to_numpy(restored_lookup(texts)), encoded)
+    np.testing.assert_array_equal(restored.predict(texts, verbose=0), expected)
+
+
+def test_tf_idf_weights_that_do_not_fit_the_vocabulary_are_refused(engine, tmp_path):
+    """The idf entry is checked like a Variable: a file whose idf weights have another length than the
+    layer's vocabulary needs is refused, naming the layer."""
+    small, large = (layers.StringLookup(vocabulary=list(v), idf_weights=[1.0] * len(v), output_mode="tf_idf")
+                    for v in ("ab", "abc"))
+    models = [lamina.Sequential([lamina.Input((2,), dtype="string"), layer]) for layer in (small, large)]
+    path = os.path.join(tmp_path, "idf.weights.h5")
+    models[0].save_weights(path)
+    with pytest.raises(ValueError, match=r"string_lookup.*idf_weights.*\(4,\).*\(3,\)"):
+        models[1].load_weights(path)
+
+
+def test_lookup_oov_method_and_salt_hash_as_keras_hashing(engine):
+    """Keras' rule for several OOV indices: integers take ``value % n`` (``oov_method="floormod"``) or, with
+    ``"farmhash"``, the hash of their text; strings are always hashed, with SipHash keyed by ``salt`` when
+    given: the bins of ``Hashing`` with the same ``num_bins`` and ``salt``, after the special indices."""
+    words, numbers = np.array([["x", "y", "zz", "a"]]), np.array([[7, 8, 1000, 12]])  # OOV indices are 0..2
+    for salt in (None, 5):
+        lookup = layers.StringLookup(vocabulary=["a"], num_oov_indices=3, salt=salt)
+        assert values(lookup(words)) == [values(layers.Hashing(3, salt=salt)(words[0, :3])) + [3]]
+    farmhash = layers.IntegerLookup(vocabulary=[12], num_oov_indices=3, oov_method="farmhash", salt=[1, 2])
+    assert values(farmhash(numbers)) == [values(layers.Hashing(3, salt=[1, 2])(numbers[0, :3])) + [3]]
+    assert values(layers.IntegerLookup(vocabulary=[12], num_oov_indices=3)(numbers)) == [[1, 2, 1, 3]]
+    assert layers.IntegerLookup(num_oov_indices=2, oov_method="farmhash", salt=3).get_config()["salt"] == [3, 3]
+    with pytest.raises(ValueError, match="salt.*farmhash"):
+        layers.IntegerLookup(salt=3)
+
+
+def test_hashing_dtype_policy_is_its_output_dtype(engine):
+    assert layers.Hashing(3).dtype_policy.name == "int64"
+    assert str(convert_to_numpy(layers.Hashing(3, dtype="int32")([["a"]])).dtype) == "int32"
+    assert layers.Hashing(3, output_mode="one_hot").dtype_policy.name == "float32"
+    with pytest.raises(ValueError, match="Hashing must be 'int32' or 'int64'"):
+        layers.Hashing(3, dtype="float32")

@@ -6,7 +6,13 @@ its case in tests/layer_cases/ (nested layers and functions mapped to Keras' own
 its default arguments (plus required ones: ``MeanIoU(num_classes=2)``, ...). The configs are Keras' output,
 not lamina's: every key Keras 3.15.1 writes is here with its value. Keras 3.0 to 3.14 write no key that 3.15.1
 lost (checked by comparing the keys of every ``get_config`` in the keras-team/keras tags v3.0.0 to v3.15.1).
-Classes Keras 3 does not have (``ThresholdedReLU``, ``LossFunctionWrapper``) are absent.
+Classes Keras 3 does not have (``ThresholdedReLU``, ``LossFunctionWrapper``, lamina's own
+``CharacterVectorization``) are absent.
+
+The preprocessing layers' entries (``StringLookup``, ``TextVectorization``, ``Resizing``, ``RandomFlip``, ...,
+in the marked section at the end) were not generated: they are written from Keras 3.15.1's ``get_config``
+source (the layers and their base classes at tag v3.15.1), with the arguments of their cases in
+tests/layer_cases/preprocessing.py.
 """
 
 LAYERS = {'Activation': {'module': 'keras.layers',
@@ -2614,3 +2620,74 @@ METRICS = {'AUC': {'module': 'keras.metrics',
                    'class_name': 'TruePositives',
                    'config': {'name': 'true_positives', 'dtype': 'float32', 'thresholds': None},
                    'registered_name': None}}
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Preprocessing layers: written from Keras 3.15.1's get_config source, not generated. Each entry is what
+# ``serialize_keras_object`` writes for the layer built with the arguments of its case in
+# tests/layer_cases/preprocessing.py, read off the layer's ``get_config`` and its bases' at v3.15.1
+# (``Operation``/``Layer``: name, trainable, dtype policy; ``BaseImagePreprocessingLayer``: data_format;
+# ``IndexLookup``, ``StringLookup``, ``IntegerLookup``; ``Discretization`` writes its own dict, with no
+# ``trainable`` and ``dtype`` as a string) and their ``__init__`` (factors as ``_set_factor`` stores them,
+# ``salt`` as a pair, ``axis`` as a tuple, ``vocabulary_size`` as ``set_vocabulary`` records it). Tuples are
+# written as JSON lists.
+
+def _policy(name):
+    return {'module': 'keras', 'class_name': 'DTypePolicy', 'config': {'name': name}, 'registered_name': None}
+
+
+def _layer(class_name, name, config, dtype='float32'):
+    return {'module': 'keras.layers', 'class_name': class_name,
+            'config': {'name': name, 'trainable': True, 'dtype': _policy(dtype), **config},
+            'registered_name': None}
+
+
+_LAST = "channels_last"
+LAYERS.update({
+    'CategoryEncoding': _layer('CategoryEncoding', 'category_encoding', {'num_tokens': 4, 'output_mode': 'count'}),
+    'CenterCrop': _layer('CenterCrop', 'center_crop', {'data_format': _LAST, 'height': 2, 'width': 3}),
+    'Discretization': {'module': 'keras.layers', 'class_name': 'Discretization',
+                       'config': {'bin_boundaries': [-0.5, 0.0, 0.5], 'num_bins': None, 'epsilon': 0.01,
+                                  'output_mode': 'count', 'sparse': False, 'name': 'discretization',
+                                  'dtype': 'float32'},
+                       'registered_name': None},
+    'Hashing': _layer('Hashing', 'hashing', {'num_bins': 5, 'salt': [7, 7], 'mask_value': '', 'output_mode': 'int',
+                                             'sparse': False}, dtype='int64'),
+    'IntegerLookup': _layer('IntegerLookup', 'integer_lookup', {
+        'invert': False, 'max_tokens': None, 'num_oov_indices': 2, 'oov_token': -1, 'mask_token': 0,
+        'output_mode': 'int', 'sparse': False, 'pad_to_max_tokens': False, 'vocabulary_dtype': 'int64',
+        'idf_weights': None, 'vocabulary': [12, 36, 1138], 'vocabulary_size': 6, 'oov_method': 'floormod',
+        'salt': None}),
+    'Normalization': _layer('Normalization', 'normalization', {'axis': [-1], 'invert': False, 'mean': None,
+                                                               'variance': None}),
+    'RandomBrightness': _layer('RandomBrightness', 'random_brightness', {
+        'data_format': _LAST, 'factor': [0.1, 0.1], 'value_range': [-5, 5], 'seed': 1}),
+    'RandomContrast': _layer('RandomContrast', 'random_contrast', {
+        'data_format': _LAST, 'factor': [0, 0.3], 'value_range': [-10, 10], 'seed': 1}),
+    'RandomCrop': _layer('RandomCrop', 'random_crop', {'data_format': _LAST, 'height': 4, 'width': 4, 'seed': 1}),
+    'RandomFlip': _layer('RandomFlip', 'random_flip', {'data_format': _LAST, 'seed': 1, 'mode': 'horizontal'}),
+    'RandomRotation': _layer('RandomRotation', 'random_rotation', {
+        'data_format': _LAST, 'factor': [0.25, 0.25], 'fill_mode': 'constant', 'fill_value': 0.0,
+        'interpolation': 'nearest', 'seed': 1}),
+    'RandomTranslation': _layer('RandomTranslation', 'random_translation', {
+        'data_format': _LAST, 'height_factor': [0.25, 0.25], 'width_factor': [-0.25, -0.25], 'fill_mode': 'wrap',
+        'interpolation': 'bilinear', 'seed': 1, 'fill_value': 0.0}),
+    'RandomZoom': _layer('RandomZoom', 'random_zoom', {
+        'data_format': _LAST, 'height_factor': [0.2, 0.2], 'width_factor': [-0.1, -0.1], 'fill_mode': 'nearest',
+        'interpolation': 'bilinear', 'seed': 1, 'fill_value': 0.0}),
+    'Rescaling': _layer('Rescaling', 'rescaling', {'scale': 0.5, 'offset': 0.1}),
+    'Resizing': _layer('Resizing', 'resizing', {
+        'data_format': _LAST, 'height': 3, 'width': 5, 'interpolation': 'bilinear', 'crop_to_aspect_ratio': False,
+        'pad_to_aspect_ratio': False, 'fill_mode': 'constant', 'fill_value': 0.0, 'antialias': False}),
+    'StringLookup': _layer('StringLookup', 'string_lookup', {
+        'invert': False, 'max_tokens': None, 'num_oov_indices': 1, 'oov_token': '[UNK]', 'mask_token': None,
+        'output_mode': 'multi_hot', 'sparse': False, 'pad_to_max_tokens': False, 'idf_weights': None,
+        'vocabulary': ['a', 'b', 'c'], 'vocabulary_size': 4, 'oov_method': 'floormod', 'salt': None,
+        'encoding': 'utf-8'}),
+    'TextVectorization': _layer('TextVectorization', 'text_vectorization', {
+        'max_tokens': None, 'standardize': 'lower_and_strip_punctuation', 'split': 'whitespace', 'ngrams': None,
+        'output_mode': 'int', 'output_sequence_length': 5, 'pad_to_max_tokens': False, 'sparse': False,
+        'ragged': False, 'vocabulary': ['the', 'cat', 'dog'], 'idf_weights': None, 'encoding': 'utf-8',
+        'vocabulary_size': 5}),
+})
+LAYERS = dict(sorted(LAYERS.items()))

@@ -26,7 +26,10 @@ KERAS_FILES = pathlib.Path(__file__).resolve().parents[2] / ".." / "shared" / "k
 FAMILIES = {"initializers": (initializers, INITIALIZERS), "regularizers": (regularizers, REGULARIZERS),
             "constraints": (constraints, CONSTRAINTS), "optimizers": (optimizers, OPTIMIZERS),
             "losses": (losses, LOSSES), "metrics": (metrics, METRICS)}
-NOT_IN_KERAS_3 = {"ThresholdedReLU"}  # lamina keeps Keras 2's layer; Keras 3 dropped it
+NOT_IN_KERAS_3 = {
+    "ThresholdedReLU",  # lamina keeps Keras 2's layer; Keras 3 dropped it
+    "CharacterVectorization",  # lamina-only (character-level text vectorization); Keras has no such layer
+}
 
 
 def is_entry(value) -> bool:

@@ -90,7 +90,7 @@ class CharacterVectorization(TextVectorization):
     def get_config(self) -> dict:
         config = super(TextVectorization, self).get_config()
         for key in ("invert", "num_oov_indices", "oov_token", "mask_token", "output_mode", "sparse",
-                    "pad_to_max_tokens", "vocabulary_dtype", "idf_weights"):
+                    "pad_to_max_tokens", "vocabulary_dtype", "idf_weights", "oov_method", "salt"):
             config.pop(key)
         config.update({
             "output_sequence_length": self._output_sequence_length, "padding": self.padding,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from lamina import backend
 from lamina.layers.preprocessing.fingerprint import fingerprint64, siphash24
 from lamina.layers.preprocessing.host_encoding import encode_indices, encoded_shape
 from lamina.layers.preprocessing.host_layer import HostLayer
@@ -23,7 +24,8 @@ class Hashing(HostLayer):
     """
 
     def __init__(self, num_bins, mask_value=None, salt=None, output_mode="int", sparse=False, **kwargs):
-        kwargs.pop("dtype", None)
+        if kwargs.get("dtype") is None:  # Keras' default: int64 indices, floatx encodings
+            kwargs["dtype"] = "int64" if output_mode == "int" else backend.floatx()
         super().__init__(**kwargs)
         if num_bins is None or not isinstance(num_bins, int) or num_bins <= 0:
             raise ValueError(f"The `num_bins` for `Hashing` cannot be `None` or non-positive values. "
@@ -31,6 +33,9 @@ class Hashing(HostLayer):
         if output_mode not in _MODES:
             raise ValueError(f"Invalid value for argument `output_mode` of Hashing. Expected one of {_MODES}. "
                              f"Received: output_mode={output_mode!r}")
+        if output_mode == "int" and self.dtype_policy.name not in ("int32", "int64"):
+            raise ValueError("When `output_mode='int'`, the `dtype` of Hashing must be 'int32' or 'int64'. "
+                             f"Received: dtype={self.dtype_policy.name!r}")
         if sparse:
             raise ValueError("`sparse=True` is not supported by Hashing in lamina. Received: sparse=True")
         if salt is not None and not (isinstance(salt, int) or (isinstance(salt, (list, tuple)) and len(salt) == 2)):
@@ -65,7 +70,7 @@ class Hashing(HostLayer):
 
     @property
     def output_dtype(self) -> str:
-        return "int64" if self.output_mode == "int" else super().output_dtype
+        return self.dtype  # the dtype policy's, as in Keras (int64 or floatx unless given)
 
     def compute_output_shape(self, input_shape):
         if self.output_mode == "int":

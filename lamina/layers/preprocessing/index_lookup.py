@@ -17,7 +17,7 @@ import numpy as np
 
 from lamina import backend
 from lamina.backend.common.symbolic import SymbolicTensor
-from lamina.layers.preprocessing.fingerprint import hash_buckets
+from lamina.layers.preprocessing.fingerprint import hash_buckets, siphash24
 from lamina.layers.preprocessing.host_encoding import encode_indices, encoded_shape
 from lamina.layers.preprocessing.host_layer import HostLayer, to_host
 
@@ -42,7 +42,7 @@ class IndexLookup(HostLayer):
 
     def __init__(self, max_tokens=None, num_oov_indices=1, mask_token=None, oov_token=None, vocabulary=None,
                  idf_weights=None, invert=False, output_mode="int", sparse=False, pad_to_max_tokens=False,
-                 vocabulary_dtype="string", **kwargs):
+                 vocabulary_dtype="string", oov_method="floormod", salt=None, **kwargs):
         kwargs.pop("vocabulary_size", None)
         kwargs.pop("has_input_vocabulary", None)
         kwargs.pop("dtype", None)
@@ -57,6 +57,16 @@ class IndexLookup(HostLayer):
         if not isinstance(num_oov_indices, int) or num_oov_indices < 0:
             raise ValueError(f"Invalid value for argument `num_oov_indices` of {name}. Expected an int >= 0. "
                              f"Received: num_oov_indices={num_oov_indices!r}")
+        if oov_method not in ("floormod", "farmhash"):
+            raise ValueError(f"Invalid value for argument `oov_method` of {name}. Expected 'floormod' or "
+                             f"'farmhash'. Received: oov_method={oov_method!r}")
+        if salt is not None:
+            if vocabulary_dtype != "string" and oov_method != "farmhash":
+                raise ValueError(f"`salt` can only be used when `oov_method='farmhash'`. Received: "
+                                 f"oov_method={oov_method!r}")
+            if not (isinstance(salt, int) or (isinstance(salt, (list, tuple)) and len(salt) == 2)):
+                raise ValueError(f"The `salt` argument for {name} can only be a tuple of 2 integers, or a single "
+                                 f"integer. Received: salt={salt}.")
         if sparse:
             raise ValueError(f"`sparse=True` is not supported by {name} in lamina (no sparse tensors on its "
                              "engines). Received: sparse=True")
@@ -75,6 +85,8 @@ class IndexLookup(HostLayer):
         self.sparse = sparse
         self.pad_to_max_tokens = pad_to_max_tokens
         self.vocabulary_dtype = vocabulary_dtype
+        self.oov_method = oov_method
+        self.salt = None if salt is None else [salt, salt] if isinstance(salt, int) else list(salt)
         self.input_vocabulary = _listify(vocabulary)
         self.input_idf_weights = _listify(idf_weights)
         self._tokens: list = []
@@ -216,10 +228,13 @@ class IndexLookup(HostLayer):
         if self.num_oov_indices > 1:
             where = np.flatnonzero(indices == -1)
             missing = [tokens[i] for i in where]
-            if self.vocabulary_dtype == "string":
-                buckets = np.array(hash_buckets(missing, self.num_oov_indices), dtype="int64")
-            else:
+            if self.vocabulary_dtype != "string" and self.oov_method == "floormod":
                 buckets = np.mod(np.array(missing, dtype="int64"), self.num_oov_indices)
+            elif self.salt is not None:  # Keras' strong hash (SipHash keyed by the salt) of the token's text
+                buckets = np.array([siphash24(self.salt, str(t).encode("utf-8")) % self.num_oov_indices
+                                    for t in missing], dtype="int64")
+            else:  # Keras' fast hash (FarmHash Fingerprint64) of the token's text
+                buckets = np.array(hash_buckets(missing, self.num_oov_indices), dtype="int64")
             indices[where] = buckets + self._oov_start_index()
         return indices
 
@@ -281,6 +296,7 @@ class IndexLookup(HostLayer):
             "vocabulary_dtype": self.vocabulary_dtype, "idf_weights": self.input_idf_weights,
             "vocabulary": self.input_vocabulary,
             "vocabulary_size": self.vocabulary_size() if self._tokens else None,
+            "oov_method": self.oov_method, "salt": self.salt,
         })
         return config
 
@@ -308,13 +324,29 @@ class IndexLookup(HostLayer):
         self._tokens = tokens
         self._index = {t: i for i, t in enumerate(tokens, self._token_start_index())}
 
-    def save_own_variables(self, store) -> None:
-        if self.output_mode == "tf_idf" and self.idf_weights is not None:
-            store["idf_weights"] = self.idf_weights
+    def _weights_file_entries(self) -> list:
+        """The weights file holds a tf-idf layer's idf weights (a NumPy array, not a Variable) at the slot
+        ``idf_weights`` of its ``vars`` group, as Keras stores them; other modes store nothing. An unadapted
+        layer (no vocabulary yet) stores nothing; one whose vocabulary came from its asset expects them."""
+        if self.output_mode != "tf_idf" or (self.idf_weights is None and not self._tokens):
+            return []
+        return [("idf_weights", _IdfWeights(self), self.idf_weights)]
 
-    def load_own_variables(self, store) -> None:
-        if self.output_mode == "tf_idf" and "idf_weights" in store:
-            self.idf_weights = np.asarray(store["idf_weights"], dtype=backend.floatx())
+
+class _IdfWeights:
+    """The target of the ``idf_weights`` entry: the shape the layer's vocabulary needs, and ``assign``."""
+
+    name = "idf_weights"
+
+    def __init__(self, layer: IndexLookup):
+        self._layer = layer
+
+    @property
+    def shape(self) -> tuple:
+        return (self._layer._depth(),)
+
+    def assign(self, value) -> None:
+        self._layer.idf_weights = np.asarray(value, dtype=backend.floatx())
 
 
 def _batches(data, steps):
