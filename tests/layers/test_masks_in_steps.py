@@ -16,16 +16,20 @@ SEQUENCES = [[3, 7, 1, 9, 2], [4, 8], [5, 1, 6], [2]]
 VOCABULARY, FEATURES = 10, 4
 
 
-def _pooled(sequence_layer, pooling):
-    return lambda h: pooling(sequence_layer(h))
+def _average():
+    return layers.GlobalAveragePooling1D(data_format="channels_last")  # (batch, steps, features), whatever the default
+
+
+def _maximum():
+    return layers.GlobalMaxPooling1D(data_format="channels_last")
 
 
 def _attention(h):
-    return layers.GlobalAveragePooling1D()(layers.Attention()([h, h]))
+    return _average()(layers.Attention()([h, h]))
 
 
 def _multi_head_attention(h):
-    return layers.GlobalAveragePooling1D()(layers.MultiHeadAttention(num_heads=2, key_dim=2)(h, h))
+    return _average()(layers.MultiHeadAttention(num_heads=2, key_dim=2)(h, h))
 
 
 BODIES = {
@@ -37,9 +41,9 @@ BODIES = {
     "bidirectional_lstm": lambda h: layers.Bidirectional(layers.LSTM(3))(h),
     "bidirectional_gru_sum": lambda h: layers.Bidirectional(layers.GRU(3), merge_mode="sum")(h),
     "stacked_lstm": lambda h: layers.LSTM(3)(layers.LSTM(3, return_sequences=True)(h)),
-    "lstm_sequences_average": lambda h: layers.GlobalAveragePooling1D()(layers.LSTM(3, return_sequences=True)(h)),
-    "lstm_sequences_max": lambda h: layers.GlobalMaxPooling1D()(layers.LSTM(3, return_sequences=True)(h)),
-    "time_distributed": lambda h: layers.GlobalAveragePooling1D()(layers.TimeDistributed(layers.Dense(3))(h)),
+    "lstm_sequences_average": lambda h: _average()(layers.LSTM(3, return_sequences=True)(h)),
+    "lstm_sequences_max": lambda h: _maximum()(layers.LSTM(3, return_sequences=True)(h)),
+    "time_distributed": lambda h: _average()(layers.TimeDistributed(layers.Dense(3))(h)),
     "attention": _attention,
     "multi_head_attention": _multi_head_attention,
 }
