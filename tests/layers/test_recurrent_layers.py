@@ -390,3 +390,11 @@ def test_implementation_is_accepted_and_changes_nothing(engine, rng, cls, implem
     assert layer.implementation == layer.cell.implementation == implementation
     assert "implementation" not in layer.get_config()
     np.testing.assert_allclose(to_numpy(out), to_numpy(reference(x)), rtol=1e-6)
+
+
+def test_dropout_masks_are_float_for_bool_inputs(engine):
+    """Keras' char-LSTM example feeds bool one-hot windows: the input dropout mask is in the compute dtype."""
+    cell = layers.LSTMCell(U, dropout=0.5)
+    mask = cell.get_dropout_mask(lamina.ops.convert_to_tensor(np.ones((2, F), bool)))
+    assert lamina.ops.dtype(mask) == "float32"
+    assert set(np.unique(to_numpy(mask))) <= {0.0, 2.0}

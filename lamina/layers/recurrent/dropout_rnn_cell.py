@@ -35,9 +35,10 @@ class DropoutRNNCell:
         self.seed_generator = random.SeedGenerator(seed) if self.dropout or self.recurrent_dropout else None
 
     def get_dropout_mask(self, step_input):
-        """The input dropout mask (shape of one timestep's input) for the current call."""
+        """The input dropout mask (shape of one timestep's input) for the current call, in the compute dtype
+        (integer or bool inputs, such as the classic one-hot char windows, get a float mask)."""
         if self._dropout_mask is None and self.dropout > 0:
-            self._dropout_mask = random.dropout(ops.ones_like(step_input), self.dropout,
+            self._dropout_mask = random.dropout(ops.ones_like(step_input, dtype=self.compute_dtype), self.dropout,
                                                 seed=self.seed_generator)
         return self._dropout_mask
 
