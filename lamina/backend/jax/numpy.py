@@ -146,11 +146,18 @@ def floor_divide(x1, x2):
     return jnp.floor_divide(*_operands(x1, x2))
 
 
-def mod(x1, x2):
-    x1, x2 = _pair(x1, x2)
-    if x1.dtype == jnp.bool_:
-        x1, x2 = x1.astype(jnp.int32), x2.astype(jnp.int32)
-    return jnp.remainder(x1, x2)
+def _remainder(function):
+    """A remainder op (``remainder``, ``fmod``) on the promoted pair; bools count as int32, as in Keras."""
+    def remainder(x1, x2):
+        x1, x2 = _pair(x1, x2)
+        if x1.dtype == jnp.bool_:
+            x1, x2 = x1.astype(jnp.int32), x2.astype(jnp.int32)
+        return function(x1, x2)
+
+    return remainder
+
+
+mod = _remainder(jnp.remainder)
 
 
 def maximum(x1, x2):
@@ -856,11 +863,7 @@ gcd = _binary(jnp.gcd)
 lcm = _binary(jnp.lcm)
 
 
-def fmod(x1, x2):
-    x1, x2 = _pair(x1, x2)
-    if x1.dtype == jnp.bool_:
-        x1, x2 = x1.astype(jnp.int32), x2.astype(jnp.int32)
-    return jnp.fmod(x1, x2)
+fmod = _remainder(jnp.fmod)
 
 
 def logaddexp2(x1, x2):

@@ -153,11 +153,18 @@ power = _promoted(torch.pow)
 floor_divide = _promoted(torch.floor_divide)
 
 
-def mod(x1, x2):
-    x1, x2 = _pair(x1, x2)
-    if x1.dtype == torch.bool:
-        x1, x2 = x1.to(torch.int32), x2.to(torch.int32)
-    return torch.remainder(x1, x2)
+def _remainder(function):
+    """A remainder op (``remainder``, ``fmod``) on the promoted pair; bools count as int32, as in Keras."""
+    def remainder(x1, x2):
+        x1, x2 = _pair(x1, x2)
+        if x1.dtype == torch.bool:
+            x1, x2 = x1.to(torch.int32), x2.to(torch.int32)
+        return function(x1, x2)
+
+    return remainder
+
+
+mod = _remainder(torch.remainder)
 
 
 def _clamps_directly(x, scalar):
@@ -1048,11 +1055,7 @@ gcd = _bitwise(torch.gcd)
 lcm = _bitwise(torch.lcm)
 
 
-def fmod(x1, x2):
-    x1, x2 = _pair(x1, x2)
-    if x1.dtype == torch.bool:
-        x1, x2 = x1.to(torch.int32), x2.to(torch.int32)
-    return torch.fmod(x1, x2)
+fmod = _remainder(torch.fmod)
 
 
 def logaddexp2(x1, x2):
