@@ -12,7 +12,7 @@ import warnings
 from lamina import tree
 from lamina.backend.common.masking import set_mask
 from lamina.backend.common.symbolic import SymbolicTensor
-from lamina.layers.core.input_layer import InputLayer
+from lamina.layers.core.input_layer import InputLayer, as_input_dtype
 from lamina.layers.layer import Layer
 from lamina.models import functional_config
 from lamina.models.model import Model
@@ -200,6 +200,7 @@ class Functional(Model):
         values = {}
         masks = tree.flatten(mask) if mask is not None else [None] * len(flat)
         for tensor, value, value_mask in zip(self.inputs, flat, masks):
+            value = as_input_dtype(value, tensor.dtype)
             if value_mask is not None:
                 set_mask(value, value_mask)
             values[id(tensor)] = value

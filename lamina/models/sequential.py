@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lamina import serialization, tree
 from lamina.backend.common.symbolic import SymbolicTensor
-from lamina.layers.core.input_layer import InputLayer
+from lamina.layers.core.input_layer import InputLayer, as_input_dtype
 from lamina.layers.layer import Layer
 from lamina.models.model import Model
 
@@ -107,6 +107,8 @@ class Sequential(Model):
 
     def call(self, inputs, training=None, mask=None):
         outputs = inputs
+        if self._graph is not None and len(self._graph.inputs) == 1 and not tree.is_nested(inputs):
+            outputs = as_input_dtype(inputs, self._graph.inputs[0].dtype)
         for layer in self._stack:
             outputs = layer(outputs)
         return outputs

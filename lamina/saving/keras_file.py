@@ -48,13 +48,15 @@ _ASSETS = "assets"
 
 
 # -- save ------------------------------------------------------------------------------------------
-def _asset_layers(model):
-    """``(path, layer)`` for each layer that has assets, its path as in the weights file."""
-    return [(path, layer) for path, layer in weights_h5._walk(model, "", set()) if hasattr(layer, "save_assets")]
+def _asset_layers(model, copies: bool = False):
+    """``(path, layer)`` for each layer that has assets, its path as in the weights file (with ``copies``,
+    also the inner paths where Keras keeps the same state again)."""
+    return [(path, layer) for path, layer in weights_h5._walk(model, "", set(), copies)
+            if hasattr(layer, "save_assets")]
 
 
 def _write_assets(model, root: str) -> None:
-    for path, layer in _asset_layers(model):
+    for path, layer in _asset_layers(model, copies=True):
         folder = os.path.join(root, _ASSETS, *path.split("/"))
         os.makedirs(folder, exist_ok=True)
         layer.save_assets(folder)

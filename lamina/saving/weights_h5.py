@@ -17,8 +17,9 @@ The model's own group is ``vars`` at the root. Paths are built as Keras builds t
   As in Keras, only a built optimizer takes the saved state back (an unbuilt one warns); state that does
   not fit (shapes, another optimizer class) raises a ``ValueError`` naming the optimizer.
 
-An object reached twice (a shared layer) is stored once, at the first path. Loading walks the same tree
-and matches by path, checking counts and shapes before assigning anything.
+An object reached twice (a shared layer) is stored once, at the first path. A layer whose Keras twin keeps
+its state in an inner layer too (TextVectorization's ``_lookup_layer``) writes it at both paths, as Keras does.
+Loading walks the same tree and matches by path, checking counts and shapes before assigning anything.
 """
 
 from __future__ import annotations
@@ -65,23 +66,30 @@ def _children(layer):
             yield attribute, child
 
 
-def _walk(layer, path: str, visited: set):
-    """``(path, layer)`` for ``layer`` and every layer below it, each once, in Keras' order."""
+def _walk(layer, path: str, visited: set, copies: bool = False):
+    """``(path, layer)`` for ``layer`` and every layer below it, each once, in Keras' order.
+
+    With ``copies``, a layer is yielded again at each path its ``_state_copies`` names, below its own: where
+    Keras keeps an inner layer holding the same state (TextVectorization's ``_lookup_layer``), its files carry
+    that state at both paths, and Keras reads both. Writing needs the copies; reading takes the first."""
     from lamina.layers.layer import Layer
 
     if id(layer) in visited:
         return
     visited.add(id(layer))
     yield path, layer
+    if copies:
+        for attribute in getattr(layer, "_state_copies", ()):
+            yield f"{path}/{attribute}", layer
     for attribute, child in _children(layer):
         child_path = f"{path}/{attribute}" if path else attribute
         if isinstance(child, Layer):
-            yield from _walk(child, child_path, visited)
+            yield from _walk(child, child_path, visited, copies)
         else:
-            yield from _walk_container(child, child_path, visited)
+            yield from _walk_container(child, child_path, visited, copies)
 
 
-def _walk_container(container, path: str, visited: set):
+def _walk_container(container, path: str, visited: set, copies: bool):
     """The layers in a list/tuple/dict attribute: each named by the snake_case of its class (``dense``,
     ``dense_1``), a nested container ``container``, ``container_1``, ... (Keras 3.15's names)."""
     from lamina.layers.layer import Layer
@@ -100,9 +108,9 @@ def _walk_container(container, path: str, visited: set):
         used[name] = used.get(name, -1) + 1
         item_path = f"{path}/{name}" + (f"_{used[name]}" if used[name] else "")
         if isinstance(item, Layer):
-            yield from _walk(item, item_path, visited)
+            yield from _walk(item, item_path, visited, copies)
         else:
-            yield from _walk_container(item, item_path, visited)
+            yield from _walk_container(item, item_path, visited, copies)
 
 
 def _own_entries(layer) -> list:
@@ -161,7 +169,7 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
     if not overwrite and os.path.exists(path):
         raise FileExistsError(f"File {path} already exists and `overwrite=False`.")
     with atomic_path(path) as temporary, h5py.File(temporary, "w") as h5file:
-        for layer_path, layer in _walk(model, "", set()):
+        for layer_path, layer in _walk(model, "", set(), copies=True):
             entries = _own_entries(layer)
             _write_group(h5file, layer_path, [value for _, _, value in entries], layer.name,
                          [slot for slot, _, _ in entries])

@@ -240,9 +240,10 @@ def test_string_model_trains_and_predicts_from_raw_strings(engine, tmp_path):
     assert model.evaluate(TEXTS, LABELS, verbose=0)[1] == 1.0
     path = os.path.join(tmp_path, "text.keras")
     model.save(path)
-    with zipfile.ZipFile(path) as archive:
-        vocabulary = archive.read("assets/layers/text_vectorization/vocabulary.txt").decode()
-    assert vocabulary.split("\n") == model.layers[1].get_vocabulary()
+    with zipfile.ZipFile(path) as archive:  # Keras reads the vocabulary of its inner StringLookup too
+        for folder in ("text_vectorization", "text_vectorization/_lookup_layer"):
+            vocabulary = archive.read(f"assets/layers/{folder}/vocabulary.txt").decode()
+            assert vocabulary.split("\n") == model.layers[1].get_vocabulary()
     restored = lamina.saving.load_model(path)
     assert restored.layers[1].get_vocabulary() == model.layers[1].get_vocabulary()
     np.testing.assert_allclose(restored.predict(np.array(["good fun", "bad plot"]), verbose=0).ravel(), predicted,
@@ -291,10 +292,13 @@ def test_tf_idf_weights_survive_a_keras_file_in_keras_layout(engine, tmp_path, l
     with zipfile.ZipFile(path) as archive:
         archive.extract("model.weights.h5", tmp_path)
     group_path = "layers/" + {"TextVectorization": "text_vectorization", "StringLookup": "string_lookup"}[layer_class]
+    inner = [f"{group_path}/_lookup_layer/vars"] if layer_class == "TextVectorization" else []
     with h5py.File(os.path.join(tmp_path, "model.weights.h5"), "r") as h5file:
-        group = h5file[f"{group_path}/vars"]
-        assert list(group) == ["idf_weights"] and group.attrs["name"] == lookup.name
-        np.testing.assert_array_equal(group["idf_weights"][()], lookup.idf_weights)
+        for group in [h5file[f"{group_path}/vars"]] + [h5file[name] for name in inner]:
+            assert list(group) == ["idf_weights"] and group.attrs["name"] == lookup.name
+            np.testing.assert_array_equal(group["idf_weights"][()], lookup.idf_weights)
+        if not inner:
+            assert "_lookup_layer" not in h5file[group_path]
     restored = lamina.saving.load_model(path)
     restored_lookup = restored.layers[1]
     np.testing.assert_array_equal(restored_lookup.idf_weights, lookup.idf_weights)

@@ -156,3 +156,28 @@ def test_subclassed_model(engine, rng):
     np.testing.assert_allclose(y, dense_np(model.out, np.maximum(dense_np(model.hidden, x), 0)), rtol=1e-5,
                                atol=1e-5)
     assert len(model.weights) == 4 and len(model.layers) == 2
+
+
+@pytest.mark.parametrize("kind", ["functional", "sequential"])
+def test_inputs_take_the_input_dtype_on_every_path(engine, kind):
+    """Keras converts what is fed to an ``Input`` to its dtype: a bool one-hot batch reaches an LSTM (whose
+    fused kernels refuse bool) as float32, and gives the numbers the float batch gives, in eager calls,
+    predict, evaluate and fit."""
+    import lamina
+
+    hot = np.eye(3, dtype=bool)[np.array([[0, 1, 2, 1], [2, 2, 0, 1]])]
+    if kind == "functional":
+        inputs = layers.Input((4, 3))
+        model = Model(inputs, layers.Dense(2)(layers.LSTM(5)(inputs)))
+    else:
+        model = lamina.Sequential([layers.Input((4, 3)), layers.LSTM(5), layers.Dense(2)])
+    model.compile(optimizer="sgd", loss="mse")
+    expected = convert_to_numpy(model(hot.astype("float32")))
+    assert str(model(hot).dtype).endswith("float32")
+    np.testing.assert_allclose(convert_to_numpy(model(hot)), expected, rtol=1e-6)
+    np.testing.assert_allclose(model.predict(hot, verbose=0), expected, rtol=1e-6)
+    target = np.zeros((2, 2), "float32")
+    loss = model.evaluate(hot, target, verbose=0)
+    np.testing.assert_allclose(loss, np.mean(expected ** 2), rtol=1e-5)
+    history = model.fit(hot, target, epochs=1, verbose=0)
+    np.testing.assert_allclose(history.history["loss"][0], loss, rtol=1e-5)

@@ -3,10 +3,23 @@
 from __future__ import annotations
 
 from lamina import backend
+from lamina.backend.common.masking import get_mask, set_mask
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.layers.layer import Layer
 from lamina.ops.node import Node
 from lamina.utils.argument_validation import check_int_at_least, standardize_shape
+
+
+def as_input_dtype(value, dtype: str):
+    """``value`` (a tensor fed to an ``Input``) in that Input's dtype, as Keras converts a model's inputs: a
+    bool one-hot array fed to a float Input is cast before any layer reads it. Its mask stays with it."""
+    if dtype == "string" or not backend.is_tensor(value) or backend.core.get_dtype(value) == dtype:
+        return value
+    cast = backend.core.cast(value, dtype)
+    mask = get_mask(value)
+    if mask is not None:
+        set_mask(cast, mask)
+    return cast
 
 
 class InputLayer(Layer):

@@ -54,6 +54,9 @@ class TextVectorization(IndexLookup):
         [[2, 5, 2, 1]]
     """
 
+    # Keras keeps the vocabulary in an inner StringLookup; its files hold the state at that path too.
+    _state_copies = ("_lookup_layer",)
+
     def __init__(self, max_tokens=None, standardize="lower_and_strip_punctuation", split="whitespace",
                  ngrams=None, output_mode="int", output_sequence_length=None, pad_to_max_tokens=False,
                  vocabulary=None, idf_weights=None, sparse=False, ragged=False, encoding="utf-8", name=None,
