@@ -26,6 +26,7 @@ from lamina.layers.shapes import as_shape_structure, is_shape, map_shapes, shape
 from lamina.ops.node import Node
 from lamina.ops.operation import Operation, no_graph_recording, recording
 from lamina.random import SeedGenerator
+from lamina.utils.argument_validation import is_text_array
 
 _Tensor = backend.Tensor
 _call_state = call_context.state
@@ -421,10 +422,13 @@ class Layer(backend.LayerBase, Operation):
         return contextlib.nullcontext()
 
     def _convert_inputs(self, inputs):
-        """Turn arrays into tensors and cast float inputs to the compute dtype, keeping their masks."""
+        """Turn arrays into tensors and cast float inputs to the compute dtype, keeping their masks. Arrays
+        of strings stay on the host, for the string layers inside (no engine has string tensors)."""
         compute_dtype = self._dtype_policy.compute_dtype
 
         def convert(x):
+            if is_text_array(x):
+                return x
             if isinstance(x, _Tensor) or hasattr(x, "__array__") and not isinstance(x, backend.Variable):
                 mask = get_mask(x)
                 tensor = backend.convert_to_tensor(x)

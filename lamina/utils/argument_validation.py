@@ -86,10 +86,16 @@ def standardize_shape(value, name: str, owner: str) -> tuple:
     return tuple(None if e is None else int(e) for e in entries)
 
 
-def check_array_dtype(array, name: str) -> None:
-    """Refuse arrays of strings or Python objects where a model needs numbers, naming the argument."""
+def is_text_array(array) -> bool:
+    """Whether ``array`` is a NumPy array of strings (str, bytes, or Python str objects): data for a string
+    layer, kept on the host, never an engine tensor."""
     kind = getattr(getattr(array, "dtype", None), "kind", None)
-    if kind in ("U", "S") or (kind == "O" and array.size and isinstance(array.flat[0], (str, bytes))):
+    return kind in ("U", "S") or (kind == "O" and array.size > 0 and isinstance(array.flat[0], (str, bytes)))
+
+
+def check_array_dtype(array, name: str) -> None:
+    """Refuse arrays of strings where a model needs numbers, naming the argument."""
+    if is_text_array(array):
         raise TypeError(
             f"`{name}` holds strings (dtype {array.dtype}), but the model takes numbers. Convert them first (for "
             f"text, with a `TextVectorization` or `StringLookup` layer outside the model). Received: {name} of "

@@ -250,6 +250,50 @@ def test_string_model_trains_and_predicts_from_raw_strings(engine, tmp_path):
                                rtol=1e-5)
 
 
+class _VectorizingModel(lamina.Model):
+    """A subclassed model with its string layer inside ``call``."""
+
+    def __init__(self):
+        super().__init__()
+        self.vectorize = layers.TextVectorization(output_mode="multi_hot", vocabulary=["good", "bad", "fun"])
+        self.score = layers.Dense(1, kernel_initializer="ones")
+
+    def call(self, x):
+        return self.score(self.vectorize(x))
+
+
+def _two_readers_model():
+    """Two string layers reading the same input."""
+    inputs = lamina.Input((), dtype="string")
+    words = layers.TextVectorization(output_mode="multi_hot", vocabulary=["good", "bad"])(inputs)
+    counts = layers.TextVectorization(output_mode="count", vocabulary=["fun", "plot"])(inputs)
+    return lamina.Model(inputs, layers.Dense(1, kernel_initializer="ones")(layers.Concatenate()([words, counts])))
+
+
+@pytest.mark.parametrize("build", [_VectorizingModel, _two_readers_model], ids=["subclassed", "two_readers"])
+def test_string_layers_inside_a_model(engine, build):
+    """A string layer that is not its input's only reader runs in torch's eager steps, giving the encoded
+    numbers (here: the token counts, through a Dense of ones); JAX's traced steps refuse, naming the layers."""
+    texts = np.array(["good fun fun", "bad plot", "good"], dtype=object)
+    model = build()
+    model.compile(optimizer="sgd", loss="mse")
+    # OOV tokens count at index 0: multi-hot [UNK, good, bad, fun] gives 2, 2, 1; the two readers give
+    # multi-hot [UNK, good, bad] (2, 2, 1) plus counts [UNK, fun, plot] (3, 2, 1).
+    expected = {"_VectorizingModel": [2, 2, 1], "_two_readers_model": [5, 4, 2]}[build.__name__]
+    np.testing.assert_allclose(convert_to_numpy(model(texts)).ravel(), expected)
+    if engine == "jax":
+        with pytest.raises(TypeError, match=r"strings into its compiled jax step.*text_vectorization"):
+            model.predict(texts, verbose=0)
+        with pytest.raises(TypeError, match=r"strings into its compiled jax step"):
+            model.fit(texts, np.zeros((3, 1), "float32"), verbose=0)
+        return
+    np.testing.assert_allclose(model.predict(texts, verbose=0).ravel(), expected)
+    target = np.zeros((3, 1), "float32")
+    np.testing.assert_allclose(model.evaluate(texts, target, verbose=0), np.mean(np.square(expected)), rtol=1e-6)
+    history = model.fit(texts, target, epochs=3, batch_size=3, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+
+
 def test_sequential_lookup_model_and_on_batch_methods(engine):
     model = lamina.Sequential([lamina.Input((1,), dtype="string"),
                                layers.StringLookup(vocabulary=["a", "b"], output_mode="one_hot"),

@@ -18,6 +18,7 @@ from lamina.backend.common.scopes import StatelessScope
 from lamina.backend.jax.core import RuntimeChecks
 
 _RECOMPILE_WARNING_AFTER = 8
+TRACED = True  # a step's inputs are traced arrays: host values (strings) cannot enter it
 
 
 def _unpack(data):

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import torch
 
+TRACED = False  # a step runs eagerly: host values (strings) reach the layers that take them
+
 
 def _unpack(data):
     if isinstance(data, tuple) and 1 <= len(data) <= 3:

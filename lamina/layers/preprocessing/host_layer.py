@@ -51,11 +51,6 @@ def _holds_text(inputs) -> bool:
     return False
 
 
-def is_text(array: np.ndarray) -> bool:
-    return array.dtype.kind in "US" or (array.dtype.kind == "O" and array.size > 0
-                                          and isinstance(array.flat[0], (str, bytes)))
-
-
 class HostLayer(Layer):
     """Base of the preprocessing layers computed on the host. Subclasses implement ``host_call(array)``
     (NumPy in, NumPy out) and ``compute_output_shape``/``output_dtype``."""

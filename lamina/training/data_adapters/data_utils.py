@@ -8,7 +8,7 @@ import numbers
 import numpy as np
 
 from lamina import backend, tree
-from lamina.utils.argument_validation import check_array_dtype
+from lamina.utils.argument_validation import check_array_dtype, is_text_array
 from lamina.utils.data_utils import unpack_x_y_sample_weight  # noqa: F401 (the adapters' import point)
 
 _STRUCTURES = (list, tuple, dict)
@@ -72,12 +72,6 @@ def to_host_array(leaf, name: str = "x"):
         f"Unsupported data type in `{name}`: expected NumPy arrays, engine tensors, pandas objects or lists "
         f"of numbers (or lists/tuples/dicts of those). Received: {type(leaf).__name__}"
     )
-
-
-def is_text_array(leaf) -> bool:
-    """A NumPy array of strings (str, bytes or Python str objects): data for a string layer, kept on the host."""
-    kind = getattr(getattr(leaf, "dtype", None), "kind", None)
-    return kind in ("U", "S") or (kind == "O" and leaf.size > 0 and isinstance(leaf.flat[0], (str, bytes)))
 
 
 def to_device(leaf):

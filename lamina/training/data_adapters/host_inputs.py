@@ -5,6 +5,10 @@ NumPy/Python and cannot run inside a compiled step (on JAX, strings cannot enter
 layer reads a model input directly, and is that input's only reader, the trainer runs it on each batch's
 input first and hands the step the layer's output in place of the raw strings; during the step the layer
 returns what it receives (``host_outputs_given``). The rest of the model runs as usual, compiled on JAX.
+
+String layers elsewhere (inside a subclassed model's ``call``, two readers of one input) get the strings in
+the step itself: torch's eager steps pass them through; a traced step (JAX) cannot take them and refuses
+with a TypeError naming the layers and the ways out.
 """
 
 from __future__ import annotations
@@ -13,10 +17,9 @@ import contextlib
 
 import numpy as np
 
-from lamina import tree
+from lamina import backend, tree
 from lamina.layers.preprocessing.host_layer import host_outputs_given
-from lamina.training.data_adapters.data_utils import is_text_array
-from lamina.utils.argument_validation import check_array_dtype
+from lamina.utils.argument_validation import check_array_dtype, is_text_array
 
 
 def front_host_layers(model) -> list:
@@ -45,7 +48,8 @@ def front_host_layers(model) -> list:
 
 
 def takes_strings(model) -> bool:
-    return bool(front_host_layers(model))
+    """Whether ``model`` holds a layer that takes strings, wherever it stands."""
+    return any(getattr(layer, "runs_on_host", False) for layer in model._flatten_layers(include_self=False))
 
 
 def _replace(x, model, position: int, layer):
@@ -65,14 +69,27 @@ def host_stage(model, data):
     """Yields ``data`` (a batch ``(x, y, sample_weight)`` or ``(x,)``) with the model's front host layers
     applied to ``x``; within the block those layers pass their (precomputed) input through."""
     found = front_host_layers(model)
-    if not found:
+    if not found and not (backend.engine.step.TRACED and takes_strings(model)):
         yield data
         return
     x, *rest = data if isinstance(data, tuple) else (data,)
     for position, layer in found:
         x = _replace(x, model, position, layer)
+    if backend.engine.step.TRACED and any(is_text_array(leaf) for leaf in tree.flatten(x)):
+        _refuse_traced_strings(model, found)
     with host_outputs_given([layer for _, layer in found]):
         yield (x, *rest) if isinstance(data, tuple) else x
+
+
+def _refuse_traced_strings(model, front: list) -> None:
+    inner = [layer.name for layer in model._flatten_layers(include_self=False)
+             if getattr(layer, "runs_on_host", False) and all(layer is not f for _, f in front)]
+    raise TypeError(
+        f"Model '{model.name}' would take strings into its compiled {backend.backend()} step, which takes numbers "
+        f"only: its string layer(s) {inner} do not read a model input directly (or share one). lamina runs a "
+        "string layer before the step when it is the only reader of an input of a functional or Sequential "
+        "model. Make it one, apply the layer to the data before `fit`/`predict` (`x = layer(x)`), or use the "
+        "torch engine, whose steps run eagerly.")
 
 
 def text_inputs(model, x):
