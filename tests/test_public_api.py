@@ -161,7 +161,7 @@ _PREPROCESSING_LAYERS = """
     Solarization
 """
 _DATA_UTILITIES = """
-    FeatureSpace array_to_img audio_dataset_from_directory bounding_boxes img_to_array load_img save_img
+    FeatureSpace audio_dataset_from_directory bounding_boxes
 """
 
 # namespace -> {Keras name: why lamina leaves it out}.

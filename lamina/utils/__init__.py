@@ -22,6 +22,7 @@ from lamina.utils.dataset_utils import (
     timeseries_dataset_from_array,
 )
 from lamina.utils.file_utils import get_file
+from lamina.utils.image_utils import array_to_img, img_to_array, load_img, save_img
 from lamina.utils.numerical_utils import normalize, to_categorical
 from lamina.utils.progbar import Progbar
 from lamina.utils.py_dataset import PyDataset
@@ -32,11 +33,11 @@ Sequence = PyDataset  # Keras' older name
 
 
 __all__ = [
-    "CustomObjectScope", "Progbar", "PyDataset", "Sequence", "clear_session", "custom_object_scope",
-    "deserialize_keras_object", "disable_interactive_logging", "enable_interactive_logging",
-    "get_custom_objects", "get_file", "get_registered_name", "get_registered_object", "image_dataset_from_directory",
-    "is_interactive_logging_enabled", "is_keras_tensor", "normalize", "pack_x_y_sample_weight", "pad_sequences",
-    "register_keras_serializable", "serialize_keras_object", "set_random_seed", "split_dataset",
-    "standardize_dtype", "text_dataset_from_directory", "timeseries_dataset_from_array", "to_categorical",
-    "unpack_x_y_sample_weight",
+    "array_to_img", "clear_session", "custom_object_scope", "CustomObjectScope", "deserialize_keras_object",
+    "disable_interactive_logging", "enable_interactive_logging", "get_custom_objects", "get_file",
+    "get_registered_name", "get_registered_object", "image_dataset_from_directory", "img_to_array",
+    "is_interactive_logging_enabled", "is_keras_tensor", "load_img", "normalize", "pack_x_y_sample_weight",
+    "pad_sequences", "Progbar", "PyDataset", "register_keras_serializable", "save_img", "Sequence",
+    "serialize_keras_object", "set_random_seed", "split_dataset", "standardize_dtype",
+    "text_dataset_from_directory", "timeseries_dataset_from_array", "to_categorical", "unpack_x_y_sample_weight",
 ]
