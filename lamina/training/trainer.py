@@ -11,6 +11,7 @@ import warnings
 
 from lamina import backend, config, optimizers, tree
 from lamina import metrics as metrics_module
+from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.callbacks import CallbackList
 from lamina.training.compile_utils import CompiledLoss, CompiledMetrics, match_outputs
 from lamina.training.data_adapters import train_validation_split
@@ -130,18 +131,34 @@ class Trainer:
         return matched
 
     def _build_compiled_state(self, x, y):
-        """Create, before any compiled step traces, every Variable training needs: the model's (by one
-        forward pass on a batch), and the compiled loss trackers and metrics (from the output structure)."""
+        """Create, before any compiled step traces, every Variable training needs: the model's, and the
+        compiled loss trackers and metrics (from the output structure). A built graph model gives its output
+        structure symbolically, at no compute (on JAX, no eager op compiles before the first step); other
+        models run one forward pass on the batch."""
         if self._layout is not None:
             return
-        with _step.no_grad():
-            y_pred = self(x)
+        y_pred = self._symbolic_outputs(x)
+        if y_pred is None:
+            with _step.no_grad():
+                y_pred = self(x)
         y_list, pred_list, _ = self._matched(y, y_pred, None)
-        if y is not None:
-            with _step.no_grad():  # metrics that size their state from the first batch (AUC) build it now
-                self._compile_metrics.update_state(y_list, pred_list, [None] * len(y_list))
+        if y is not None and any(not metric.variables for metric in self._compile_metrics.metrics):
+            # Metrics that size their state from the first batch (AUC with multi_label) build it now.
+            batch = _batch_size_of(x)
+            zeros = [None if p is None else backend.numpy.zeros((batch,) + tuple(p.shape[1:]), dtype=p.dtype)
+                     for p in pred_list]
+            with _step.no_grad():
+                self._compile_metrics.update_state(y_list, zeros, [None] * len(y_list))
             for metric in self._compile_metrics.metrics:
                 metric.reset_state()
+
+    def _symbolic_outputs(self, x):
+        """The outputs of a built functional or Sequential model for ``x``, as symbolic tensors (None for
+        other models)."""
+        if not (self.built and getattr(self, "inputs", None)):
+            return None
+        return self.compute_output_spec(tree.map_structure(
+            lambda leaf: SymbolicTensor(tuple(leaf.shape), backend.core.get_dtype(leaf)), x))
 
     # -- the pieces a step is made of (Keras 3 names, overridable) ------------------------------
     def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):

@@ -90,3 +90,36 @@ def test_unseeded_random_op_inside_the_compiled_step_is_refused(engine, rng):
     x = rng.standard_normal((8, 4)).astype("float32")
     with pytest.raises(ValueError, match="seed=None"):
         model.fit(x, x[:, :1], epochs=1, verbose=0)
+
+
+def test_nothing_compiles_after_the_first_epoch(engine, rng):
+    """Neither the step nor any eager op compiles again once the first epoch (with its partial last batch)
+    has run: Variables hold device-committed arrays, as the step's outputs are, so a metric reset or the
+    first write-back does not change the step's input signature (jit would compile it again, same shapes)."""
+    import logging
+
+    import jax
+
+    model, x, y = model_and_data(rng)
+    compiles = []
+
+    class Recorder(logging.Handler):
+        def emit(self, record):
+            if record.getMessage().startswith("Compiling"):
+                compiles.append(record.getMessage()[:60])
+
+    class AfterFirstEpoch(lamina.callbacks.Callback):
+        def on_epoch_begin(self, epoch, logs=None):
+            if epoch == 1:
+                compiles.clear()
+
+    handler, logger = Recorder(), logging.getLogger("jax")
+    logger.addHandler(handler)
+    jax.config.update("jax_log_compiles", True)
+    try:
+        model.fit(x, y, batch_size=32, epochs=3, verbose=0, callbacks=[AfterFirstEpoch()])
+    finally:
+        jax.config.update("jax_log_compiles", False)
+        logger.removeHandler(handler)
+    assert compiles == []
+    assert all(v.value.committed for v in model.variables + model.optimizer.variables)

@@ -47,17 +47,27 @@ def engine_dtype(dtype) -> np.dtype:
     return jnp.dtype(name)
 
 
+def _committed(value):
+    """``value`` committed to lamina's device. A jitted step's outputs are committed, arrays made by ``jnp``
+    outside one are not, and jit compiles again for the same shapes when that changes: a Variable holds
+    committed arrays only, so a fit compiles its step once, not again after the first batch or a metric
+    reset."""
+    if isinstance(value, jax.Array) and not isinstance(value, jax.core.Tracer) and not value.committed:
+        return jax.device_put(value, DEVICE)
+    return value
+
+
 class Variable(_VariableBase):
     """A Variable holding an immutable JAX array; ``assign`` swaps in a new one."""
 
     def _initialize(self, value):
-        self._value = value
+        self._value = _committed(value)
 
     def _convert(self, value, dtype):
         return convert_to_tensor(value, dtype=dtype)
 
     def _direct_assign(self, value):
-        self._value = value
+        self._value = _committed(value)
 
     def numpy(self):
         return convert_to_numpy(self.value)
