@@ -14,6 +14,7 @@ from lamina import (  # noqa: F401
     dtype_policies,
     initializers,
     layers,
+    legacy,
     losses,
     metrics,
     models,

@@ -178,7 +178,6 @@ EXCLUDED = {
         "applications": "pretrained model zoo with downloaded weights: not in lamina",
         "preprocessing": _ISSUE_11,
         "visualization": _ISSUE_11 + " (bounding-box and image plotting for augmentation)",
-        "legacy": _ISSUE_10_12,
         "mixed_precision": _ISSUE_10_12 + " (Keras 2's mixed_precision names; use dtype policies)",
         "distillation": "knowledge-distillation trainer: not in lamina",
         "distribution": "Keras' sharding API (DeviceMesh, TensorLayout) for the JAX backend: not in lamina",

@@ -22,6 +22,7 @@ class Nadam(Optimizer):
     """
 
     _hyperparameters = ("beta_1", "beta_2", "epsilon")
+    _momentum_decay = 0.96  # the base of Dozat's schedule (Keras 1/2 raised it to ``schedule_decay``)
 
     def __init__(self, learning_rate=0.001, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7,
                  name: str = "nadam", **kwargs):
@@ -40,8 +41,8 @@ class Nadam(Optimizer):
 
     def multi_update_step(self, grads, variables, learning_rate) -> None:
         step = self._local_step(self._u_product.dtype)
-        u_t = self.beta_1 * (1.0 - 0.5 * ops.power(0.96, step))
-        u_next = self.beta_1 * (1.0 - 0.5 * ops.power(0.96, step + 1))
+        u_t = self.beta_1 * (1.0 - 0.5 * ops.power(self._momentum_decay, step))
+        u_next = self.beta_1 * (1.0 - 0.5 * ops.power(self._momentum_decay, step + 1))
         self._u_product.assign(ops.multiply(self._u_product, u_t))
         u_product = self._u_product.value
         momentums = self._state_of(self._momentums, variables)

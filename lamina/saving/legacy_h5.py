@@ -163,12 +163,17 @@ def _check(owner: str, variables, stored) -> str | None:
     return None
 
 
-def _layer_pairs(group, model, by_name: bool) -> list:
-    """``(owner description, variables, stored)`` for each layer that takes saved weights."""
+def _layer_pairs(group, model, by_name: bool, convert_weights=None) -> list:
+    """``(owner description, variables, stored)`` for each layer that takes saved weights; ``convert_weights``
+    (see ``load_weights``) rewrites each layer's stored arrays first."""
     names = _read_names(group, "layer_names")
     stored = {name: _stored(_member(group, name)) for name in names}
+
+    def converted(layer, name):
+        return stored[name] if convert_weights is None else convert_weights(layer, stored[name], group)
+
     if by_name:
-        return [(f"Layer '{layer.name}'", _legacy_weights(layer), stored[layer.name])
+        return [(f"Layer '{layer.name}'", _legacy_weights(layer), converted(layer, layer.name))
                 for layer in model.layers if layer.name in stored]
     layers = [layer for layer in model.layers if _legacy_weights(layer)]
     saved = [name for name in names if stored[name]]
@@ -177,16 +182,16 @@ def _layer_pairs(group, model, by_name: bool) -> list:
                          f"layers holding weights, found {len(saved)} saved layers holding weights. Received: "
                          f"model layers {[layer.name for layer in layers]}, saved layers {saved}")
     return [(f"Layer #{index} (named '{layer.name}' in the model, '{name}' in the file)",
-             _legacy_weights(layer), stored[name]) for index, (layer, name) in enumerate(zip(layers, saved))]
+             _legacy_weights(layer), converted(layer, name)) for index, (layer, name) in enumerate(zip(layers, saved))]
 
 
-def _load_group(group, model, by_name: bool = False, skip_mismatch: bool = False) -> dict:
+def _load_group(group, model, by_name: bool = False, skip_mismatch: bool = False, convert_weights=None) -> dict:
     """Load a ``model_weights``-style group into ``model``; returns ``{saved weight name: variable}``.
 
     Every layer is checked before any variable is assigned. With ``skip_mismatch`` a layer that does not
     fit keeps its values and a warning names it; otherwise the mismatch raises ``ValueError``.
     """
-    pairs = _layer_pairs(group, model, by_name)
+    pairs = _layer_pairs(group, model, by_name, convert_weights)
     own = _own_weights(model)
     top_group = h5_reading.get(group, _TOP_LEVEL, group.file.filename)
     top = _stored(top_group) if top_group is not None else []
@@ -219,18 +224,20 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
         _write_layers(h5file, model)
 
 
-def load_weights(model, filepath, by_name: bool = False, skip_mismatch: bool = False) -> None:
+def load_weights(model, filepath, by_name: bool = False, skip_mismatch: bool = False, convert_weights=None) -> None:
     """Load a legacy HDF5 file's weights (weights-only or whole-model) into ``model``.
 
     By default the n-th layer of ``model.layers`` that holds weights takes the n-th saved layer that
     holds weights. ``by_name=True`` loads each saved layer into the model's layer of that name (others are
     left alone). ``skip_mismatch=True`` leaves a layer whose weight count or shapes differ untouched, with
-    a warning per skipped layer, instead of raising ``ValueError``.
+    a warning per skipped layer, instead of raising ``ValueError``. ``convert_weights(layer, [(name, array),
+    ...], group)`` returns a layer's saved arrays in lamina's layout before they are checked: ``lamina.legacy``
+    reads Keras 1's layouts with it.
     """
     with h5_reading.open_file(os.fspath(filepath)) as h5file:
         group = h5_reading.get(h5file, "model_weights", h5file.filename)
         group = h5file if group is None else group
-        _load_group(group, model, by_name=by_name, skip_mismatch=skip_mismatch)
+        _load_group(group, model, by_name=by_name, skip_mismatch=skip_mismatch, convert_weights=convert_weights)
 
 
 # -- optimizer state -----------------------------------------------------------------------------------
@@ -337,12 +344,15 @@ def save_model(model, filepath, overwrite: bool = True, include_optimizer: bool 
             _write_weights(group, list(optimizer.variables))
 
 
-def load_model(filepath, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True):
+def load_model(filepath, custom_objects: dict | None = None, compile: bool = True, safe_mode: bool = True,
+               translate_config=keras2_configs.model_config_from_keras2, convert_weights=None):
     """A model from a legacy HDF5 file written by Keras 2 (tf.keras, tf_keras), Keras 3 or lamina.
 
     The config is translated from Keras 2 (``serialization.keras2_configs``), the weights are loaded by
     topological order, and with ``compile`` the model is compiled from the file's training config with
     the optimizer state restored (or, when it does not match the model, a fresh optimizer and a warning).
+    ``translate_config`` (the file's model config -> a Keras 3 entry) and ``convert_weights`` (see
+    ``load_weights``) let ``lamina.legacy`` read Keras 1 files with this reader.
     """
     path = os.fspath(filepath)
     if not os.path.exists(path):
@@ -353,8 +363,8 @@ def load_model(filepath, custom_objects: dict | None = None, compile: bool = Tru
             raise ValueError(f"No model config found in the file at {path}: it holds weights only. Rebuild the "
                              "model in code and call `model.load_weights(filepath)`.")
         with serialization.safe_mode_scope(safe_mode):
-            model = deserialize_layer(keras2_configs.model_config_from_keras2(model_config), custom_objects)
-        saved = _load_group(_member(h5file, "model_weights"), model)
+            model = deserialize_layer(translate_config(model_config), custom_objects)
+        saved = _load_group(_member(h5file, "model_weights"), model, convert_weights=convert_weights)
         training_config = _json_attribute(h5file, "training_config")
         if not compile:
             return model

@@ -33,11 +33,16 @@ def model_to_yaml(model, **kwargs) -> str:
     return yaml.safe_dump(keras_names.to_keras(serialization.serialize(model)), **kwargs)
 
 
-def model_from_yaml(yaml_string: str, custom_objects: dict | None = None):
-    """A new (untrained) model from YAML written by ``to_yaml``, lamina's or Keras 2's."""
+def load_yaml_config(yaml_string: str) -> dict:
+    """The model config in YAML text (a mapping), read safely: see the module docstring."""
     import yaml
 
-    config = yaml.load(yaml_string, Loader=_loader())  # a SafeLoader: see the module docstring
+    config = yaml.load(yaml_string, Loader=_loader())  # a SafeLoader
     if not isinstance(config, dict):
         raise ValueError(f"Expected a YAML mapping holding a model config. Received: {str(config)[:200]}")
-    return model_from_config(config, custom_objects)
+    return config
+
+
+def model_from_yaml(yaml_string: str, custom_objects: dict | None = None):
+    """A new (untrained) model from YAML written by ``to_yaml``, lamina's or Keras 2's."""
+    return model_from_config(load_yaml_config(yaml_string), custom_objects)
