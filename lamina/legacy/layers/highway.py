@@ -3,35 +3,32 @@ transform gate ``T = sigmoid(x @ W_carry + b_carry)``."""
 
 from __future__ import annotations
 
-from lamina import activations, constraints, initializers, layers, ops, regularizers
+from lamina import activations, layers, ops
+from lamina.layers.weight_options import WeightOptions
 from lamina.legacy.layers.translated import legacy_layer
 
 
 class _Highway(layers.Layer):
     """Weights in Keras 1's order ``[W, W_carry, b, b_carry]``; ``b_carry`` starts at one, as in Keras 1.2."""
 
-    def __init__(self, activation=None, kernel_initializer="glorot_uniform", kernel_regularizer=None,
-                 bias_regularizer=None, kernel_constraint=None, bias_constraint=None, use_bias=True, **kwargs):
+    weight_options = WeightOptions("kernel", "bias")
+
+    def __init__(self, activation=None, kernel_initializer="glorot_uniform", bias_initializer="zeros",
+                 kernel_regularizer=None, bias_regularizer=None, kernel_constraint=None, bias_constraint=None,
+                 use_bias=True, **kwargs):
         super().__init__(**kwargs)
         self.activation = activations.get(activation)
-        self.kernel_initializer = initializers.get(kernel_initializer)
-        self.kernel_regularizer = regularizers.get(kernel_regularizer)
-        self.bias_regularizer = regularizers.get(bias_regularizer)
-        self.kernel_constraint = constraints.get(kernel_constraint)
-        self.bias_constraint = constraints.get(bias_constraint)
+        self.weight_options.store(self, locals())
         self.use_bias = use_bias
 
     def build(self, input_shape):
         dim = input_shape[-1]
-        kernel = {"initializer": self.kernel_initializer, "regularizer": self.kernel_regularizer,
-                  "constraint": self.kernel_constraint}
-        self.kernel = self.add_weight((dim, dim), name="kernel", **kernel)
-        self.carry_kernel = self.add_weight((dim, dim), name="carry_kernel", **kernel)
+        self.kernel = self.weight_options.add(self, "kernel", (dim, dim))
+        self.carry_kernel = self.weight_options.add(self, "kernel", (dim, dim), name="carry_kernel")
         self.bias = self.carry_bias = None
         if self.use_bias:
-            bias = {"regularizer": self.bias_regularizer, "constraint": self.bias_constraint}
-            self.bias = self.add_weight((dim,), "zeros", name="bias", **bias)
-            self.carry_bias = self.add_weight((dim,), "ones", name="carry_bias", **bias)
+            self.bias = self.weight_options.add(self, "bias", (dim,))
+            self.carry_bias = self.weight_options.add(self, "bias", (dim,), name="carry_bias", initializer="ones")
 
     def call(self, inputs):
         gate, transformed = ops.matmul(inputs, self.carry_kernel), ops.matmul(inputs, self.kernel)
@@ -45,11 +42,7 @@ class _Highway(layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "activation": activations.serialize(self.activation),
-                "kernel_initializer": initializers.serialize(self.kernel_initializer),
-                "kernel_regularizer": regularizers.serialize(self.kernel_regularizer),
-                "bias_regularizer": regularizers.serialize(self.bias_regularizer),
-                "kernel_constraint": constraints.serialize(self.kernel_constraint),
-                "bias_constraint": constraints.serialize(self.bias_constraint), "use_bias": self.use_bias}
+                **self.weight_options.config(self), "use_bias": self.use_bias}
 
 
 Highway = legacy_layer("Highway", _Highway, __name__)
