@@ -21,7 +21,9 @@ from lamina import models, tree
 from lamina.layers import Input
 from lamina.legacy import objectives, saving
 from lamina.legacy import optimizers as legacy_optimizers
+from lamina.legacy.backend.variable_reads import running
 from lamina.legacy.deprecation import warn_old_spelling
+from lamina.legacy.layers import graph_access
 from lamina.legacy.layers.merge import merge
 
 KERAS1_DEFAULT_EPOCHS = 10  # Keras 1's ``fit(nb_epoch=10)`` default
@@ -235,6 +237,19 @@ class _Keras1Training:
             steps, generator = _steps_from_samples(generator, val_samples, "val_samples", "steps")
         return _Keras1Training.predict(self, self._keras1_batches(generator), steps=steps, verbose=verbose)
 
+    # -- steps: code that runs, so K calls on Variables in a loss or constraint compute at once ----
+    def train_step(self, data):
+        with running():
+            return super().train_step(data)
+
+    def test_step(self, data):
+        with running():
+            return super().test_step(data)
+
+    def predict_step(self, data):
+        with running():
+            return super().predict_step(data)
+
     # -- Keras 0.3's graph access ----------------------------------------------------------------
     def get_input(self, train=False):
         """The model's symbolic input(s) (``train`` is ignored: the tensor is the same)."""
@@ -247,8 +262,9 @@ class _Keras1Training:
         return self.output
 
 
-class Sequential(_Keras1Training, models.Sequential):
-    """lamina's ``Sequential`` with the Keras 1 training API (see ``_Keras1Training``)."""
+class Sequential(graph_access.MarksCurrentNodes, _Keras1Training, models.Sequential):
+    """lamina's ``Sequential`` with the Keras 1 training API (see ``_Keras1Training``); each layer's ``output``
+    is its node in the model's current graph, as Keras 1's (see ``graph_access``)."""
 
 
 def _keras1_model_arguments(kwargs: dict, warn: bool) -> dict:

@@ -32,6 +32,7 @@ import numpy as np
 from lamina import backend
 from lamina.backend.common.naming import to_snake_case
 from lamina.saving import h5_reading
+from lamina.serialization.registry import serialized_class
 from lamina.utils.atomic import atomic_path
 
 _MODEL_INTERNALS = frozenset({"_graph", "_input_layer", "_stack", "optimizer"})
@@ -100,7 +101,7 @@ def _walk_container(container, path: str, visited: set, copies: bool):
     used = {}
     for item in container.values() if isinstance(container, dict) else container:
         if isinstance(item, Layer):
-            name = to_snake_case(type(item).__name__)
+            name = to_snake_case(serialized_class(item).__name__)
         elif isinstance(item, (list, tuple, dict)):
             name = "container"
         else:

@@ -143,7 +143,8 @@ CLASS_DROPPED: dict[str, dict[str, str]] = {
 AFTER_BUILD: tuple[str, ...] = ("weights",)
 
 # Registered name of Keras 1/2's ``hard_sigmoid`` (``clip(0.2 * x + 0.5, 0, 1)``; Keras 3's is ``x / 6 + 0.5``).
-KERAS1_HARD_SIGMOID = "lamina.legacy>hard_sigmoid"
+# Its package is the module that registers it, so a saved model naming it loads in a fresh process.
+KERAS1_HARD_SIGMOID = "lamina.legacy.activations>hard_sigmoid"
 _ACTIVATIONS = {"hard_sigmoid": KERAS1_HARD_SIGMOID}
 _ACTIVATION_ARGUMENTS = ("activation", "recurrent_activation")
 

@@ -15,6 +15,11 @@ brought to the Keras 2 form here, then ``keras2_configs`` takes it to Keras 3:
   the recurrent matrix, as Keras 2's default did too);
 - classes Keras 3 lacks (``Merge``, ``MaxoutDense``, ...; ``keras1_arguments.KERAS1_ONLY``) keep their name:
   ``lamina.legacy`` supplies them when the model is built.
+- a ``Sequential`` whose first layer is a ``Merge`` of branch models (Keras 1's two-branch model: the
+  ``Merge`` entry lists the branches' configs under ``layers``) becomes the functional ``Model`` it stood for:
+  one input per branch, each branch's layers in turn, the merge of their outputs, then the other layers. Its
+  layers holding weights come in the order of Keras 1's ``flattened_layers`` (the branches' layers, then
+  the rest), which is the order Keras 1 saved their weights in.
 
 A Keras 2 config passes through unchanged in meaning (its spellings are already modern), so one reader
 serves both. The old spellings met are returned, for the caller to warn about. This module only rewrites
@@ -63,6 +68,61 @@ def _layer(class_name: str, config: dict, renames: list) -> tuple[str, dict]:
     return modern_name, arguments
 
 
+def _starts_with_branches(config) -> bool:
+    entries = config if isinstance(config, list) else config.get("layers", [])
+    return bool(entries) and entries[0].get("class_name") == "Merge" and bool(entries[0]["config"].get("layers"))
+
+
+def _branch_entries(branch) -> list:
+    """The layer entries of a ``Merge`` branch: a ``Sequential``'s layers, or the branch layer itself."""
+    if branch.get("class_name") == "Sequential":
+        config = branch["config"]
+        return config if isinstance(config, list) else config.get("layers", [])
+    if branch.get("class_name") in _MODEL_CLASSES:
+        raise ValueError("Cannot load a Keras 1 Merge whose branch is a functional Model; only Sequential models "
+                         f"and layers are supported as branches. Received: {str(branch)[:200]}")
+    return [branch]
+
+
+def _input_entry(entry: dict, layers: list, inputs: list) -> list:
+    """An ``InputLayer`` for the first layer of a branch, from its ``batch_input_shape``; its node."""
+    config = entry["config"]
+    if config.get("batch_input_shape") is None:
+        raise ValueError(f"Cannot load layer '{config.get('name')}' of a Keras 1 model config: it starts a Merge "
+                         "branch but its config has no `batch_input_shape`.")
+    name = f"{config['name']}_input"
+    layers.append({"name": name, "class_name": "InputLayer", "inbound_nodes": [], "config": {
+        "name": name, "batch_input_shape": config["batch_input_shape"],
+        "input_dtype": config.get("input_dtype", "float32")}})
+    inputs.append([name, 0, 0])
+    return [name, 0, 0]
+
+
+def _chain(entries: list, inbound, layers: list, inputs: list) -> list:
+    """Append ``entries`` to ``layers`` as functional entries, each fed by the one before (the first by
+    ``inbound``, else by a new input); a ``Merge`` with branches is fed by its branches' chains. Returns the
+    last output's ``[layer, node, tensor]``."""
+    for entry in entries:
+        config = dict(entry["config"])
+        if entry.get("class_name") == "Merge" and config.get("layers"):
+            nodes = [_chain(_branch_entries(branch), None, layers, inputs) for branch in config.pop("layers")]
+        else:
+            nodes = [inbound if inbound is not None else _input_entry(entry, layers, inputs)]
+        layers.append({"name": config["name"], "class_name": entry["class_name"], "config": config,
+                       "inbound_nodes": [nodes]})
+        inbound = [config["name"], 0, 0]
+    return inbound
+
+
+def _sequential_with_branches(config) -> dict:
+    """Keras 1's ``Sequential`` starting with a ``Merge`` of branches, as the config of its functional ``Model``."""
+    entries = config if isinstance(config, list) else config.get("layers", [])
+    name = "sequential" if isinstance(config, list) else config.get("name", "sequential")
+    layers, inputs = [], []
+    output = _chain(entries, None, layers, inputs)
+    return {"name": name, "layers": layers, "input_layers": inputs, "output_layers": [output]}
+
+
 def _model_config(config, renames: list):
     if isinstance(config, list):  # Keras 1 (and 2.0) wrote a Sequential as the list of its layers
         return [_layer_entry(item, renames) for item in config]
@@ -75,6 +135,8 @@ def _layer_entry(entry, renames: list):
     if not (isinstance(entry, dict) and "class_name" in entry):
         return entry
     class_name, config = entry["class_name"], entry.get("config") or {}
+    if class_name == "Sequential" and _starts_with_branches(config):
+        class_name, config = "Model", _sequential_with_branches(config)
     if class_name in _MODEL_CLASSES:
         config = _model_config(config, renames)
     else:

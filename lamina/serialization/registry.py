@@ -80,6 +80,12 @@ def _public_module(obj) -> str:
     return ".".join(parts[:2]) if parts[0] == "lamina" else module
 
 
+def serialized_class(obj) -> type:
+    """The class ``obj`` is saved as: its own, or the base class named by its class's ``_serialized_as`` (a
+    class that only translates arguments, as ``lamina.legacy``'s ``Convolution1D`` over ``Conv1D``)."""
+    return vars(type(obj)).get("_serialized_as", type(obj))
+
+
 def serialize(obj):
     """The JSON-ready config of ``obj`` (None, plain values and containers pass through)."""
     if obj is None or isinstance(obj, (bool, int, float, str)):
@@ -93,11 +99,12 @@ def serialize(obj):
         return registered or obj.__name__
     if not hasattr(obj, "get_config"):
         raise TypeError(f"Cannot serialize {obj!r}: it has no `get_config()` method.")
+    cls = serialized_class(obj)
     config = {
-        "module": _public_module(obj),
-        "class_name": type(obj).__name__,
+        "module": _public_module(cls),
+        "class_name": cls.__name__,
         "config": obj.get_config(),
-        "registered_name": getattr(type(obj), "_registered_name", None),
+        "registered_name": getattr(cls, "_registered_name", None),
     }
     build_config = getattr(obj, "get_build_config", None)
     if build_config is not None:
@@ -134,11 +141,24 @@ def _from_lamina_module(module, class_name):
     return found if inspect.isfunction(found) else None
 
 
+def _import_registering_module(name) -> None:
+    """A class or function registered under a lamina module's name (``"lamina.legacy.layers>Highway"``) is
+    registered when that module is imported: import it (lamina's own modules only), so a file naming it loads
+    in a fresh process."""
+    package, separator, _ = name.partition(">") if isinstance(name, str) else ("", "", "")
+    if separator and name not in _REGISTERED and package.startswith("lamina."):
+        try:
+            importlib.import_module(package)
+        except ImportError:
+            pass
+
+
 def deserialize(config, custom_objects=None, module_objects=None, kind="object"):
     """Rebuild an object from ``serialize``'s output (or from a plain class/function name)."""
     if config is None or isinstance(config, (bool, int, float)):
         return config
     if isinstance(config, str):
+        _import_registering_module(config)
         found = get_registered_object(config, custom_objects, module_objects)
         if found is None:
             raise ValueError(f"Unknown {kind}: '{config}'. Please ensure you are using a lamina/Keras name, "
@@ -154,6 +174,7 @@ def deserialize(config, custom_objects=None, module_objects=None, kind="object")
     if class_name == "__lambda__":
         raise ValueError("Deserializing Python lambdas needs `safe_mode=False`.")
     cls = None
+    _import_registering_module(config.get("registered_name") or class_name)
     if config.get("registered_name"):
         cls = get_registered_object(config["registered_name"], custom_objects)
     if cls is None:

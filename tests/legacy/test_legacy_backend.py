@@ -13,7 +13,8 @@ Y = np.array([[1.0, 2.0, -2.0], [0.5, 0.25, 4.0]], dtype="float32")
 
 
 def both_ways(fn, *arrays):
-    """``fn`` on engine tensors, and on placeholders run by ``K.function``: both as NumPy arrays."""
+    """``fn`` on Variables (computed by ``K.eval``), and on placeholders run by ``K.function``: both as NumPy
+    arrays."""
     eager = K.eval(fn(*(K.variable(a, dtype=str(a.dtype)) for a in arrays)))
     placeholders = [K.placeholder(shape=a.shape, dtype=str(a.dtype)) for a in arrays]
     (symbolic,) = K.function(placeholders, [fn(*placeholders)])(list(arrays))
@@ -457,8 +458,10 @@ def test_gradient_ascent_step_with_updates(engine):
 
 
 def test_gradients_need_a_symbolic_loss(engine):
+    """A loss computed from arrays is a value, not a graph (one of Variables is a graph: see
+    test_legacy_symbolic.py)."""
     with pytest.raises(ValueError, match="symbolic"):
-        K.gradients(K.sum(K.variable(X)), [K.variable(X)])
+        K.gradients(K.sum(K.constant(X)), [K.variable(X)])
 
 
 @pytest.mark.filterwarnings("ignore::DeprecationWarning")

@@ -33,7 +33,7 @@ import numpy as np
 import pytest
 
 from lamina import layers
-from lamina.legacy import saving
+from lamina.legacy import models, saving
 
 TOLERANCE = {"rtol": 1e-5, "atol": 1e-5}
 KERAS2_FILES = pathlib.Path(__file__).resolve().parents[2] / ".." / "shared" / "keras-files"
@@ -457,6 +457,56 @@ def test_keras1_merge_with_python_code_is_refused(engine):
         "input_layers": [["input_1", 0, 0], ["input_2", 0, 0]], "output_layers": [["merge_1", 0, 0]]}}
     with pytest.raises(ValueError, match="merge_1.*Python code"):
         saving.model_from_json(json.dumps(config))
+
+
+# Keras 1's two-branch model: ``Sequential([Merge([left, right], mode=...), Dense(...)])``. Keras 1.2.2's
+# ``Sequential.get_config`` writes the Merge with its branches' configs under "layers"; ``save_weights`` writes
+# the layers of ``flattened_layers``: the branches' layers in turn, then the layers after the Merge.
+def two_branch_sequential(mode):
+    left = sequential(dense("dense_1", 4, "tanh", input_dim=3, batch_input_shape=(None, 3)),
+                      dense("dense_2", 2, "relu", input_dim=4))
+    right = sequential(dense("dense_3", 2, "linear", input_dim=5, batch_input_shape=(None, 5)))
+    merge = {"class_name": "Merge", "config": {
+        "name": "merge_1", "mode": mode, "mode_type": "raw", "concat_axis": -1, "dot_axes": -1,
+        "output_shape": None, "output_shape_type": "raw", "output_mask": None, "output_mask_type": "raw",
+        "arguments": {},
+        "layers": [{"class_name": "Sequential", "config": branch["config"]} for branch in (left, right)]}}
+    return sequential(merge, dense("dense_4", 1, "sigmoid", input_dim=4 if mode == "concat" else 2))
+
+
+def two_branch_weights(rng, mode):
+    shapes = {"dense_1": (3, 4), "dense_2": (4, 2), "dense_3": (5, 2), "dense_4": (4 if mode == "concat" else 2, 1)}
+    return [(name, [(f"{name}_W", rng.normal(size=shape)), (f"{name}_b", rng.normal(size=shape[1]))])
+            for name, shape in shapes.items()]
+
+
+def numpy_two_branch(x_left, x_right, weights, mode):
+    (w1, b1), (w2, b2), (w3, b3), (w4, b4) = ((w, b) for _, [(_, w), (_, b)] in weights)
+    left = np.maximum(np.tanh(x_left @ w1 + b1) @ w2 + b2, 0)
+    right = x_right @ w3 + b3
+    merged = np.concatenate([left, right], axis=-1) if mode == "concat" else left + right
+    return sigmoid(merged @ w4 + b4)
+
+
+@pytest.mark.parametrize("mode", ["concat", "sum"])
+@pytest.mark.parametrize("whole_model", [True, False], ids=["load_model", "model_from_json+load_weights"])
+def test_keras1_sequential_of_merged_branches(engine, rng, tmp_path, mode, whole_model):
+    config = two_branch_sequential(mode)
+    weights = two_branch_weights(rng, mode)
+    path = tmp_path / "branches.h5"
+    write_keras1_h5(path, {"class_name": "Sequential", "config": config["config"]} if whole_model else None, weights)
+    if whole_model:
+        model = models.load_model(path, compile=False)
+    else:
+        model = models.model_from_json(json.dumps(config))
+        saving.load_weights(model, path)
+    assert [layer.name for layer in model.layers if layer.weights] == ["dense_1", "dense_2", "dense_3", "dense_4"]
+    assert model.input_shape == [(None, 3), (None, 5)]
+    x_left, x_right = rng.normal(size=(4, 3)), rng.normal(size=(4, 5))
+    np.testing.assert_allclose(model.predict([x_left, x_right], verbose=0),
+                               numpy_two_branch(x_left, x_right, weights, mode), **TOLERANCE)
+    model.compile("sgd", "binary_crossentropy")
+    model.fit([x_left, x_right], np.array([[0.0], [1.0], [0.0], [1.0]]), nb_epoch=1, verbose=0)
 
 
 @pytest.mark.parametrize("name", ["mlp", "char_cnn", "bilstm", "cnn_bn"])

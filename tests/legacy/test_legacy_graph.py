@@ -90,8 +90,8 @@ B = np.array([[4.0, 5.0, 6.0], [1.0, 1.0, -1.0]], "float32")
     ("ave", (A + B) / 2),
     ("max", np.maximum(A, B)),
     ("dot", np.sum(A * B, axis=-1, keepdims=True)),
-    ("cos", np.sum(A * B, axis=-1, keepdims=True) / np.linalg.norm(A, axis=-1, keepdims=True)
-     / np.linalg.norm(B, axis=-1, keepdims=True)),
+    ("cos", (np.sum(A * B, axis=-1, keepdims=True) / np.linalg.norm(A, axis=-1, keepdims=True)
+             / np.linalg.norm(B, axis=-1, keepdims=True))[:, None]),  # Keras 1's (batch, 1, 1)
 ])
 def test_merge_modes(engine, mode, expected):
     graph = _two_input_graph(mode)

@@ -142,11 +142,22 @@ def test_merge_modes(engine, mode):
     b = np.array([[4.0, -5.0, 6.0]], "float32")
     expected = {"sum": a + b, "mul": a * b, "concat": np.concatenate([a, b], -1), "ave": (a + b) / 2,
                 "max": np.maximum(a, b), "dot": [[12.0]],
-                "cos": [[12.0 / (np.linalg.norm(a) * np.linalg.norm(b))]]}[mode]
+                "cos": [[[12.0 / (np.linalg.norm(a) * np.linalg.norm(b))]]]}[mode]  # Keras 1: (batch, 1, 1)
     np.testing.assert_allclose(to_numpy(core.merge([a, b], mode=mode)), expected, rtol=1e-5)
     left, right = lamina.Input((3,)), lamina.Input((3,))
     model = lamina.Model([left, right], core.Merge(mode=mode)([left, right]))
     np.testing.assert_allclose(model.predict([a, b], verbose=0), expected, rtol=1e-5)
+
+
+def test_merge_cos_keeps_keras1_shape(engine):
+    """Keras 1.2.2's cos merge expands the cosine by one axis: ``(batch, 1, 1)`` for vectors, symbolic too."""
+    left, right = lamina.Input((4,)), lamina.Input((4,))
+    assert tuple(core.merge([left, right], mode="cos").shape) == (None, 1, 1)
+    sequences = np.arange(24, dtype="float32").reshape(2, 3, 4)
+    cosines = to_numpy(core.merge([sequences, sequences + 1.0], mode="cos", dot_axes=2))
+    unit = sequences / np.linalg.norm(sequences, axis=-1, keepdims=True)
+    shifted = (sequences + 1.0) / np.linalg.norm(sequences + 1.0, axis=-1, keepdims=True)
+    np.testing.assert_allclose(cosines, np.einsum("bik,bjk->bij", unit, shifted)[:, None], rtol=1e-5)
 
 
 def test_merge_of_branch_models_trains(engine, rng):

@@ -10,7 +10,9 @@ import pytest
 
 import lamina
 from lamina.layers import Dense, Input
+from lamina.legacy import backend as K
 from lamina.legacy import callbacks, models, objectives, optimizers
+from lamina.legacy.layers import core as keras1_core
 
 
 @pytest.fixture(autouse=True)
@@ -270,3 +272,35 @@ def test_reduce_lr_on_plateau_epsilon_is_min_delta(engine):
     with pytest.warns(DeprecationWarning, match="min_delta"):
         callback = callbacks.ReduceLROnPlateau(monitor="loss", epsilon=0.5, patience=1)
     assert callback.min_delta == 0.5
+
+
+def test_sequential_layer_outputs_share_one_graph(engine):
+    """Keras 1's tutorial loop printing every layer's output through one ``K.function`` in train mode: each
+    layer's ``output``/``get_output(train=True)`` is its node in the model's current graph, so the Dense after
+    Dropout sees the mask returned by the same call, and each layer runs once per call."""
+    model = models.Sequential()
+    model.add(keras1_core.Dense(8, input_dim=4, activation="relu"))
+    model.add(keras1_core.Dropout(0.5))
+    model.add(keras1_core.Dense(3))
+    first, dropout, last = model.layers
+    calls = []
+    for layer in model.layers:
+        def counted(*args, _call=layer.call, _name=layer.name, **kwargs):
+            calls.append(_name)
+            return _call(*args, **kwargs)
+        object.__setattr__(layer, "call", counted)
+
+    x = np.random.default_rng(0).normal(size=(16, 4)).astype("float32")
+    outputs = K.function([model.input, K.learning_phase()], [layer.output for layer in model.layers])
+    hidden, dropped, out = outputs([x, 1])
+    assert sorted(calls) == sorted(layer.name for layer in model.layers)
+    kept = dropped != 0
+    assert 0 < kept.sum() < (hidden != 0).sum()  # some units dropped in train mode
+    np.testing.assert_allclose(dropped[kept], 2 * hidden[kept], rtol=1e-6)
+    kernel, bias = last.get_weights()
+    np.testing.assert_allclose(out, dropped @ kernel + bias, rtol=1e-5, atol=1e-6)
+
+    by_get_output = K.function([model.get_input(train=True), K.learning_phase()],
+                               [layer.get_output(train=True) for layer in model.layers])
+    np.testing.assert_allclose(by_get_output([x, 0])[2], model.predict(x), rtol=1e-5, atol=1e-6)
+    assert last.previous is dropout and dropout.get_input() is first.output

@@ -16,6 +16,7 @@ from lamina import backend, ops
 from lamina.backend.common import naming
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.legacy.backend import graph
+from lamina.legacy.backend.variable_reads import over_variables
 from lamina.models.functional import _topological_nodes
 from lamina.ops.operation import Operation
 
@@ -23,12 +24,13 @@ _engine_gradients = importlib.import_module(f"{backend.engine.__name__}.gradient
 
 
 def _graph_inputs(tensor) -> list:
-    """The inputs (``Input``s and the learning phase) that ``tensor`` is computed from."""
+    """The inputs (``Input``s and the learning phase) that ``tensor`` is computed from; Variable reads are not
+    among them: the gradient's run reads them anew, so the engine differentiates through them."""
     leaves = []
     for node in _topological_nodes([tensor]):
-        candidates = node.outputs if node.is_input else node.input_tensors
-        for candidate in candidates:
-            if (node.is_input or candidate._keras_history is None) and all(candidate is not t for t in leaves):
+        fed = graph.needs_feed(node)
+        for candidate in node.outputs if fed else node.input_tensors:
+            if (fed or candidate._keras_history is None) and all(candidate is not t for t in leaves):
                 leaves.append(candidate)
     return leaves
 
@@ -76,6 +78,7 @@ def gradients(loss, variables):
     return operation.symbolic_call(operation.leaves)
 
 
+@over_variables
 def stop_gradient(variables):
     """``variables`` (a tensor or a list) with no gradient flowing back through them."""
     if isinstance(variables, (list, tuple)):

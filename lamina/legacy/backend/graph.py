@@ -4,7 +4,8 @@ A ``K.function(inputs, outputs)`` walks back from ``outputs`` along the nodes la
 tensors (``Input``s, ``layer.output``, raw op results) and stops at the tensors it is fed, so an
 intermediate ``layer.input`` may be fed as well as a model's ``Input``. Each node then runs as in a
 functional model (``lamina.models.functional``'s own step). The learning phase fed among the inputs is the
-``training`` flag of the run.
+``training`` flag of the run. Nodes with no inputs other than ``Input``s (Variable reads, see
+``variable_reads``) need no feed: they run each time.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from collections import namedtuple
 from lamina import backend, tree
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.layers import Input, call_context
+from lamina.layers.core.input_layer import InputLayer
 from lamina.legacy.backend.learning_phase import LEARNING_PHASE, current_phase
+from lamina.legacy.backend.variable_reads import running
 from lamina.models.functional import _Step, _topological_nodes
 
 Update = namedtuple("Update", ["variable", "value", "mode"])
@@ -30,6 +33,11 @@ def placeholder(shape=None, ndim=None, dtype=None, sparse=False, name=None):
     return Input(batch_shape=tuple(shape), dtype=dtype or backend.floatx(), sparse=sparse or None, name=name)
 
 
+def needs_feed(node) -> bool:
+    """True for the node of an ``Input``: its value must be fed (a Variable read has no inputs, yet runs)."""
+    return node.is_input and isinstance(node.operation, InputLayer)
+
+
 def plan(outputs, fed) -> list:
     """The steps computing ``outputs`` from the tensors whose ids are in ``fed``, in running order."""
     symbolic = [t for t in outputs if isinstance(t, SymbolicTensor) and t._keras_history is not None]
@@ -38,7 +46,7 @@ def plan(outputs, fed) -> list:
     for node in reversed(_topological_nodes(symbolic)):
         if not any(id(t) in needed and id(t) not in fed for t in node.outputs):
             continue
-        if node.is_input:
+        if needs_feed(node):
             raise ValueError(f"You must feed a value for the input '{node.operation.name}' (shape "
                              f"{node.outputs[0].shape}): it is needed to compute the requested outputs.")
         nodes.append(node)
@@ -98,7 +106,7 @@ class Function:
             values[id(tensor)] = backend.convert_to_tensor(value, dtype=getattr(tensor, "dtype", None))
         training = current_phase() if id(LEARNING_PHASE) not in values else bool(
             backend.convert_to_numpy(values[id(LEARNING_PHASE)]))
-        with training_flag(training), backend.engine.step.no_grad():
+        with training_flag(training), running(), backend.engine.step.no_grad():
             run(self._steps, values)
             results = [backend.convert_to_numpy(read(values, t)) for t in self.outputs]
             for update in self.updates:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.layers import call_context
+from lamina.legacy.backend.variable_reads import over_variables
 from lamina.ops.op import op
 from lamina.ops.spec import same_rule
 
@@ -40,6 +41,7 @@ def current_phase() -> bool:
     return bool(training)
 
 
+@over_variables
 @op(same_rule)
 def _by_phase(x, alt):
     """``x`` while training, ``alt`` otherwise: decided when the graph runs, not when it is built."""

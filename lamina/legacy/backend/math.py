@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from lamina import ops
+from lamina.legacy.backend.variable_reads import over_variables
 from lamina.legacy.backend.variables import ndim
 
 
@@ -14,6 +15,7 @@ def _axis(axis):
 def _reduction(name: str, op, as_dtype=None):
     """A Keras reduction ``name(x, axis=None, keepdims=False)`` over ``op`` (``x`` cast to ``as_dtype`` first)."""
 
+    @over_variables
     def reduce(x, axis=None, keepdims=False):
         return op(ops.cast(x, as_dtype) if as_dtype else x, axis=_axis(axis), keepdims=keepdims)
 
@@ -33,46 +35,52 @@ any = _reduction("any", ops.any, "bool")
 all = _reduction("all", ops.all, "bool")
 
 
+@over_variables
 def logsumexp(x, axis=None, keepdims=False):
     return ops.logsumexp(x, axis=_axis(axis), keepdims=keepdims)
 
 
+@over_variables
 def argmax(x, axis=-1):
     return ops.argmax(x, axis=axis)
 
 
+@over_variables
 def argmin(x, axis=-1):
     return ops.argmin(x, axis=axis)
 
 
-square = ops.square
-abs = ops.abs
-exp = ops.exp
-log = ops.log
-round = ops.round
-sign = ops.sign
-sin = ops.sin
-cos = ops.cos
-equal = ops.equal
-not_equal = ops.not_equal
-greater = ops.greater
-greater_equal = ops.greater_equal
-less = ops.less
-less_equal = ops.less_equal
-maximum = ops.maximum
-minimum = ops.minimum
+square = over_variables(ops.square)
+abs = over_variables(ops.abs)
+exp = over_variables(ops.exp)
+log = over_variables(ops.log)
+round = over_variables(ops.round)
+sign = over_variables(ops.sign)
+sin = over_variables(ops.sin)
+cos = over_variables(ops.cos)
+equal = over_variables(ops.equal)
+not_equal = over_variables(ops.not_equal)
+greater = over_variables(ops.greater)
+greater_equal = over_variables(ops.greater_equal)
+less = over_variables(ops.less)
+less_equal = over_variables(ops.less_equal)
+maximum = over_variables(ops.maximum)
+minimum = over_variables(ops.minimum)
 
 
+@over_variables
 def sqrt(x):
     """Square root, negative entries read as 0 (as Keras 1/2 clip them)."""
     return ops.sqrt(ops.maximum(x, 0.0))
 
 
+@over_variables
 def pow(x, a):
     """``x ** a`` elementwise."""
     return ops.power(x, a)
 
 
+@over_variables
 def clip(x, min_value, max_value):
     """``x`` clipped to ``[min_value, max_value]`` (a ``max_value`` below ``min_value`` reads as ``min_value``)."""
     if max_value is not None and min_value is not None and max_value < min_value:
@@ -80,11 +88,13 @@ def clip(x, min_value, max_value):
     return ops.clip(x, min_value, max_value)
 
 
+@over_variables
 def dot(x, y):
     """NumPy's ``dot``: the last axis of ``x`` against the second-to-last of ``y``."""
     return ops.dot(x, y)
 
 
+@over_variables
 def batch_dot(x, y, axes=None):
     """Per-sample dot product of ``x`` and ``y`` over ``axes`` (``(axis_of_x, axis_of_y)`` or one int), as in
     Keras 2: the result has ``x``'s axes less the summed one, then ``y``'s less the batch and summed ones;
@@ -106,6 +116,7 @@ def batch_dot(x, y, axes=None):
     return ops.expand_dims(out, 1) if len(kept) == 1 else out
 
 
+@over_variables
 def switch(condition, then_expression, else_expression):
     """``then_expression`` where ``condition`` holds, else ``else_expression`` (either may be a callable)."""
     then_expression = then_expression() if callable(then_expression) else then_expression

@@ -5,20 +5,23 @@ from __future__ import annotations
 
 from lamina import backend, ops, random
 from lamina.backend.common.symbolic import SymbolicTensor
+from lamina.legacy.backend.variable_reads import over_variables
 from lamina.legacy.deprecation import warn_old_spelling
 from lamina.ops.op import op
 from lamina.ops.operation import no_graph_recording
 
-sigmoid = ops.sigmoid
-tanh = ops.tanh
-softplus = ops.softplus
-softsign = ops.softsign
+sigmoid = over_variables(ops.sigmoid)
+tanh = over_variables(ops.tanh)
+softplus = over_variables(ops.softplus)
+softsign = over_variables(ops.softsign)
 
 
+@over_variables
 def softmax(x, axis=-1):
     return ops.softmax(x, axis=axis)
 
 
+@over_variables
 def relu(x, alpha=0.0, max_value=None):
     """``max(x, 0)``; ``alpha`` is the slope below 0, ``max_value`` caps the result."""
     out = ops.relu(x)
@@ -27,36 +30,43 @@ def relu(x, alpha=0.0, max_value=None):
     return out if max_value is None else ops.minimum(out, max_value)
 
 
+@over_variables
 def elu(x, alpha=1.0):
     return ops.elu(x, alpha=alpha)
 
 
+@over_variables
 def hard_sigmoid(x):
     """Keras 1/2's piecewise-linear sigmoid ``clip(0.2 * x + 0.5, 0, 1)`` (Keras 3's is ``x / 6 + 0.5``)."""
     return ops.clip(ops.add(ops.multiply(x, 0.2), 0.5), 0.0, 1.0)
 
 
+@over_variables
 def categorical_crossentropy(output, target, from_logits=False):
     """Cross-entropy of ``output`` against one-hot ``target``, Keras 1's argument order (output first; Keras
     2.0.7+ put ``target`` first: pass them by keyword to be safe)."""
     return ops.categorical_crossentropy(target, output, from_logits=from_logits)
 
 
+@over_variables
 def sparse_categorical_crossentropy(output, target, from_logits=False):
     """Cross-entropy of ``output`` against integer ``target`` (Keras 1's argument order)."""
     return ops.sparse_categorical_crossentropy(target, output, from_logits=from_logits)
 
 
+@over_variables
 def binary_crossentropy(output, target, from_logits=False):
     """Elementwise binary cross-entropy of ``output`` against ``target`` (Keras 1's argument order)."""
     return ops.binary_crossentropy(target, output, from_logits=from_logits)
 
 
+@over_variables
 def l2_normalize(x, axis=None):
     """``x`` divided by its L2 norm over ``axis``."""
     return ops.normalize(x, axis=axis, order=2)
 
 
+@over_variables
 def dropout(x, level, noise_shape=None, seed=None):
     """``x`` with entries zeroed with probability ``level`` and the rest scaled by ``1 / (1 - level)``."""
     return random.dropout(x, level, noise_shape=noise_shape, seed=seed)

@@ -6,12 +6,28 @@ import numpy as np
 
 from lamina import backend, ops
 from lamina.backend.common.symbolic import SymbolicTensor
+from lamina.legacy.backend import graph
+from lamina.legacy.backend.variable_reads import over_variables
+
+_OPERATORS = [f"__{prefix}{name}__" for name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul",
+                                                   "and", "or", "xor") for prefix in ("", "r")]
+_OPERATORS += ["__lt__", "__le__", "__gt__", "__ge__", "__neg__", "__abs__", "__invert__", "__getitem__"]
+
+
+class Variable(backend.Variable):
+    """``K.variable``'s lamina Variable, whose Python operators (``v + 1``, ``v * x``, ``v[0]``) build graph
+    nodes reading it while code builds a graph, as Keras 1/2's variables did (``==`` and ``!=`` stay lamina's).
+    """
+
+
+for _name in _OPERATORS:
+    setattr(Variable, _name, over_variables(getattr(backend.Variable, _name)))
 
 
 def variable(value, dtype=None, name=None, constraint=None):
-    """A lamina ``Variable`` holding ``value`` (dtype ``floatx`` unless given)."""
-    result = backend.Variable(np.asarray(backend.convert_to_numpy(value) if backend.is_tensor(value) else value),
-                              dtype=dtype or backend.floatx(), name=name)
+    """A lamina ``Variable`` holding a copy of ``value`` (dtype ``floatx`` unless given)."""
+    result = Variable(np.array(backend.convert_to_numpy(value) if backend.is_tensor(value) else value),
+                      dtype=dtype or backend.floatx(), name=name)
     result.constraint = constraint
     return result
 
@@ -23,7 +39,9 @@ def constant(value, dtype=None, shape=None, name=None):
 
 
 def eval(x) -> np.ndarray:
-    """The value of a Variable or tensor, as a NumPy array."""
+    """The value of a Variable, a tensor or an expression of Variables (computed now), as a NumPy array."""
+    if isinstance(x, SymbolicTensor):
+        return graph.function([], [x])([])[0]
     return backend.convert_to_numpy(x)
 
 
@@ -75,6 +93,7 @@ def is_keras_tensor(x) -> bool:
     return backend.is_keras_tensor(x)
 
 
+@over_variables
 def cast(x, dtype):
     return ops.cast(x, dtype)
 
@@ -94,10 +113,12 @@ def eye(size, dtype=None, name=None):
     return variable(np.eye(size), dtype=dtype, name=name)
 
 
+@over_variables
 def zeros_like(x, dtype=None, name=None):
     return ops.zeros_like(x, dtype=dtype)
 
 
+@over_variables
 def ones_like(x, dtype=None, name=None):
     return ops.ones_like(x, dtype=dtype)
 

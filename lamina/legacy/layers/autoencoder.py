@@ -3,11 +3,14 @@ only the encoder (the codes) when ``output_reconstruction`` is False."""
 
 from __future__ import annotations
 
+from lamina import serialization
 from lamina.legacy.deprecation import warn_old_spelling
 from lamina.legacy.layers.layer import Layer
-from lamina.legacy.layers.merge import _input_shape_of
+from lamina.legacy.layers.merge import _input_shape_of, sublayers_from_config
+from lamina.legacy.layers.translated import serializable
 
 
+@serializable
 class AutoEncoder(Layer):
     """Encoder and decoder are layers or ``containers.Sequential`` models; the input shape is the encoder's."""
 
@@ -25,4 +28,9 @@ class AutoEncoder(Layer):
         return self.decoder(codes) if self.output_reconstruction else codes
 
     def get_config(self):
-        raise NotImplementedError("AutoEncoder has no config; save the encoder and decoder models instead.")
+        return {**super().get_config(), "encoder": serialization.serialize(self.encoder),
+                "decoder": serialization.serialize(self.decoder), "output_reconstruction": self.output_reconstruction}
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**sublayers_from_config(config, ("encoder", "decoder")))

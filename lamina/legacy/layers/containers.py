@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from lamina import models
 from lamina.legacy.deprecation import warn_old_spelling
-from lamina.legacy.layers.graph_access import Keras1LayerAPI
+from lamina.legacy.layers.graph_access import Keras1LayerAPI, MarksCurrentNodes
 
 
-class Sequential(Keras1LayerAPI, models.Sequential):
-    """A modern ``Sequential`` (usable as a layer), with the Keras 0.3 graph-access methods."""
+class Sequential(MarksCurrentNodes, Keras1LayerAPI, models.Sequential):
+    """A modern ``Sequential`` (usable as a layer), with the Keras 0.3 graph-access methods; each layer's
+    ``output`` is its node in the container's current graph."""
 
     def __init__(self, layers=None, name=None, **kwargs):
         warn_old_spelling("containers.Sequential", "Sequential")

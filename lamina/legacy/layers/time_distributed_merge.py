@@ -5,12 +5,14 @@ from __future__ import annotations
 from lamina import ops
 from lamina.legacy.deprecation import warn_old_spelling
 from lamina.legacy.layers.layer import Layer
+from lamina.legacy.layers.translated import serializable
 
 _REDUCTIONS = {"sum": (ops.sum, "Lambda(lambda x: ops.sum(x, axis=1))"),
                "mul": (ops.prod, "Lambda(lambda x: ops.prod(x, axis=1))"),
                "ave": (ops.mean, "GlobalAveragePooling1D()")}
 
 
+@serializable
 class TimeDistributedMerge(Layer):
     """``(batch, steps, ...) -> (batch, ...)`` by ``mode``: ``"sum"``, ``"mul"`` or ``"ave"``."""
 

@@ -3,6 +3,11 @@
 ``legacy_layer("Convolution1D", layers.Conv1D)`` is a ``Conv1D`` whose constructor takes Keras 1/2 arguments
 (positional ones included), translates them with ``lamina.serialization.keras1_arguments`` (the one table of
 old names), warns once per old spelling, and sets ``weights=[...]`` once built.
+
+Saved, such a layer is its modern class: its config is the modern one (``Convolution1D`` saves as ``Conv1D``),
+so the file loads anywhere, ``lamina.legacy`` or not. The Keras 1 layers Keras 3 lacks (``Highway``,
+``Merge``, ...) are registered as ``lamina.legacy.layers>Name`` (``serializable``): loading a file that names
+one imports ``lamina.legacy.layers``, which registers them.
 """
 
 from __future__ import annotations
@@ -11,7 +16,14 @@ from lamina.legacy import activations, initializations
 from lamina.legacy.deprecation import warn_old_spelling
 from lamina.legacy.layers.graph_access import Keras1LayerAPI
 from lamina.legacy.layers.initial_weights import InitialWeights
-from lamina.serialization import keras1_arguments
+from lamina.serialization import keras1_arguments, register_keras_serializable
+
+PACKAGE = "lamina.legacy.layers"  # the registered package of the Keras 1 layers Keras 3 lacks
+
+
+def serializable(cls: type) -> type:
+    """Register a Keras 1 layer class Keras 3 lacks as ``lamina.legacy.layers>Name`` (see the module docstring)."""
+    return register_keras_serializable(package=PACKAGE)(cls)
 
 
 def translate(keras1_name: str, args: tuple, kwargs: dict) -> dict:
@@ -50,6 +62,11 @@ class LegacyArguments(InitialWeights, Keras1LayerAPI):
 
 def legacy_layer(keras1_name: str, modern_class: type, module: str) -> type:
     """The Keras 1/2 class ``keras1_name`` over ``modern_class``, defined in ``module``."""
-    return type(keras1_name, (LegacyArguments, modern_class),
-                {"_keras1_name": keras1_name, "__module__": module,
-                 "__doc__": f"Keras 1/2 ``{keras1_name}``: a ``{modern_class.__name__}`` taking Keras 1/2 arguments."})
+    legacy = type(keras1_name, (LegacyArguments, modern_class),
+                  {"_keras1_name": keras1_name, "__module__": module,
+                   "__doc__": f"Keras 1/2 ``{keras1_name}``: a ``{modern_class.__name__}`` taking Keras 1/2 "
+                              "arguments."})
+    if modern_class.__module__.startswith("lamina.legacy."):  # built here (``_Highway``): saved under its own name
+        return serializable(legacy)
+    legacy._serialized_as = modern_class
+    return legacy
