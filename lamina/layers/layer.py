@@ -20,6 +20,7 @@ from lamina.backend.common import naming
 from lamina.backend.common.masking import get_mask, set_mask
 from lamina.backend.common.scopes import AutocastScope, autocast_dtype, name_scope
 from lamina.backend.common.symbolic import SymbolicTensor, any_symbolic
+from lamina.backend.common.variable import note_state_structure_change
 from lamina.layers import call_context
 from lamina.layers.input_spec import assert_input_compatibility
 from lamina.layers.shapes import as_shape_structure, is_shape, map_shapes, shapes_of
@@ -143,11 +144,13 @@ class Layer(backend.LayerBase, Operation):
         elif isinstance(value, SeedGenerator):
             if all(value is not known for known in self._seed_generators):
                 self._seed_generators.append(value)
+                note_state_structure_change()
         super().__setattr__(name, value)
 
     def _track_layer(self, layer, key=None):
         if not any(existing is layer for existing in self._layers):
             self._layers.append(layer)
+            note_state_structure_change()
         if key is not None:
             self._register_sublayer(key, layer)
 
@@ -156,6 +159,7 @@ class Layer(backend.LayerBase, Operation):
             return
         (self._trainable_variables if variable.trainable else self._non_trainable_variables).append(variable)
         self._register_variable(variable)
+        note_state_structure_change()
 
     # -- weights ---------------------------------------------------------------------------------
     def add_weight(self, shape=None, initializer=None, dtype=None, trainable=True, autocast=True,
@@ -188,6 +192,7 @@ class Layer(backend.LayerBase, Operation):
     def trainable(self, value):
         value = bool(value)
         self._trainable = value
+        note_state_structure_change()
         for variable in self._trainable_variables:
             variable.trainable = value
         for layer in self._layers:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lamina import serialization, tree
 from lamina.backend.common.symbolic import SymbolicTensor
+from lamina.backend.common.variable import note_state_structure_change
 from lamina.layers.core.input_layer import InputLayer, as_input_dtype
 from lamina.layers.layer import Layer
 from lamina.models.model import Model
@@ -61,6 +62,7 @@ class Sequential(Model):
         layer = self._stack.pop()
         self._layers = [existing for existing in self._layers if existing is not layer]
         self._unregister_sublayer(layer)
+        note_state_structure_change()
         object.__setattr__(self, "_graph", None)
         if rebuild:
             self._rebuild()

@@ -19,6 +19,7 @@ from lamina.training.data_adapters.host_inputs import host_stage, text_inputs
 from lamina.training.epoch_iterator import EpochIterator
 from lamina.training.logs import LazyLogs
 from lamina.training.output_layout import OutputLayout
+from lamina.training.step_hooks import StepHooks, batch_size_of
 from lamina.utils.argument_validation import check_int_at_least
 
 _step = backend.engine.step
@@ -45,10 +46,6 @@ def _unpack_validation(data):
     return _unpack(data)
 
 
-def _batch_size_of(x) -> int:
-    return int(tree.flatten(x)[0].shape[0])
-
-
 def _is_small_array_input(x, batch_size) -> bool:
     """True for in-memory data of at most one batch (``predict`` then skips the epoch machinery)."""
     leaves = tree.flatten(x)
@@ -71,7 +68,6 @@ class Trainer:
     _compile_metrics = None
     _loss_tracker = None
     _layout = None
-    _step_variables = None
 
     # -- compile ---------------------------------------------------------------------------------
     def compile(self, optimizer="rmsprop", loss=None, loss_weights=None, metrics=None, weighted_metrics=None,
@@ -93,6 +89,7 @@ class Trainer:
         self._compile_config = dict(optimizer=self.optimizer, loss=loss, loss_weights=loss_weights, metrics=metrics,
                                     weighted_metrics=weighted_metrics, run_eagerly=run_eagerly,
                                     steps_per_execution=steps_per_execution, jit_compile=jit_compile)
+        self.__dict__["_steps"] = _step.Steps(StepHooks(self))
         self.compiled = True
 
     def get_compile_config(self):
@@ -144,7 +141,7 @@ class Trainer:
         y_list, pred_list, _ = self._matched(y, y_pred, None)
         if y is not None and any(not metric.variables for metric in self._compile_metrics.metrics):
             # Metrics that size their state from the first batch (AUC with multi_label) build it now.
-            batch = _batch_size_of(x)
+            batch = batch_size_of(x)
             zeros = [None if p is None else backend.numpy.zeros((batch,) + tuple(p.shape[1:]), dtype=p.dtype)
                      for p in pred_list]
             with _step.no_grad():
@@ -202,15 +199,26 @@ class Trainer:
         for metric in self.metrics:
             metric.reset_state()
 
+    @property
+    def _engine_steps(self):
+        """The engine's steps for this model (built by ``compile``; an uncompiled model gets its own to
+        predict with)."""
+        steps = self.__dict__.get("_steps")
+        if steps is None:
+            steps = self.__dict__["_steps"] = _step.Steps(StepHooks(self))
+        return steps
+
     def train_step(self, data):
         """One training step on a batch; returns logs. Override for custom training (Keras 3 style)."""
-        return _step.train_step(self, data)
+        self._engine_steps.train(*_unpack(data))
+        return self.get_metrics_result(lazy=True)
 
     def test_step(self, data):
-        return _step.test_step(self, data)
+        self._engine_steps.test(*_unpack(data))
+        return self.get_metrics_result(lazy=True)
 
     def predict_step(self, data):
-        return _step.predict_step(self, data)
+        return self._engine_steps.predict(_unpack(data)[0])
 
 
     # -- fit -------------------------------------------------------------------------------------
@@ -241,34 +249,30 @@ class Trainer:
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=iterator.num_batches)
         self.stop_training = False
-        self._step_variables = None
         callback_list.on_train_begin()
         epoch_logs = {}
-        try:
-            for epoch in range(initial_epoch, epochs):
-                self.reset_metrics()
-                callback_list.on_epoch_begin(epoch)
-                for step, batch in iterator.enumerate_epoch():
-                    callback_list.on_train_batch_begin(step)
-                    with host_stage(self, batch) as batch:
-                        logs = self.train_step(batch)
-                    if epoch == initial_epoch and step == 0:
-                        self._warn_if_nothing_to_train()
-                    callback_list.on_train_batch_end(step, logs)
-                    if self.stop_training:
-                        break
-                if iterator.exhausted:  # a one-shot generator ran dry: Keras stops training
-                    self.stop_training = True
-                epoch_logs = self.get_metrics_result()
-                if validation is not None and self._validates_at(epoch, validation_freq):
-                    validation.reset()
-                    val_logs = self._run_evaluation(validation, callback_list)
-                    epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
-                callback_list.on_epoch_end(epoch, epoch_logs)
+        for epoch in range(initial_epoch, epochs):
+            self.reset_metrics()
+            callback_list.on_epoch_begin(epoch)
+            for step, batch in iterator.enumerate_epoch():
+                callback_list.on_train_batch_begin(step)
+                with host_stage(self, batch) as batch:
+                    logs = self.train_step(batch)
+                if epoch == initial_epoch and step == 0:
+                    self._warn_if_nothing_to_train()
+                callback_list.on_train_batch_end(step, logs)
                 if self.stop_training:
                     break
-        finally:
-            self._step_variables = None
+            if iterator.exhausted:  # a one-shot generator ran dry: Keras stops training
+                self.stop_training = True
+            epoch_logs = self.get_metrics_result()
+            if validation is not None and self._validates_at(epoch, validation_freq):
+                validation.reset()
+                val_logs = self._run_evaluation(validation, callback_list)
+                epoch_logs.update({f"val_{name}": value for name, value in val_logs.items()})
+            callback_list.on_epoch_end(epoch, epoch_logs)
+            if self.stop_training:
+                break
         callback_list.on_train_end(epoch_logs)
         return self.history
 
@@ -381,7 +385,7 @@ class Trainer:
 
     def _single_batch(self, x, y, sample_weight, class_weight):
         x = text_inputs(self, x)
-        iterator = EpochIterator(x, y, sample_weight, batch_size=_batch_size_of(x), shuffle=False,
+        iterator = EpochIterator(x, y, sample_weight, batch_size=batch_size_of(x), shuffle=False,
                                  class_weight=class_weight, output_names=self._class_weight_names(class_weight))
         return next(iter(iterator.enumerate_epoch()))[1]
 

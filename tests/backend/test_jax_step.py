@@ -23,8 +23,7 @@ def model_and_data(rng, n=70):
 def test_partial_last_batch_compiles_once_per_fit_not_per_epoch(engine, rng):
     model, x, y = model_and_data(rng)  # 70 rows, batch 32: two full batches and one of 6 per epoch
     model.fit(x, y, batch_size=32, epochs=4, verbose=0)
-    train = [step for (kind, *_), step in model._jax_steps.items() if kind == "train"]
-    assert len(train) == 1 and train[0].compiles == 2
+    assert model._steps.compile_counts() == {"train": 2, "test": 0, "predict": 0}
 
 
 def test_repeated_recompiling_warns(engine, rng):

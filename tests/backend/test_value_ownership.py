@@ -49,3 +49,15 @@ def test_convert_to_numpy_is_a_copy(engine):
     array = ops.convert_to_numpy(tensor)
     array[0] = 5.0
     np.testing.assert_array_equal(ops.convert_to_numpy(tensor), 0)
+
+
+def test_a_variable_owns_its_initial_value(engine):
+    """A Variable made from the caller's array (or another Variable) copies it, as Keras does: assigning to
+    the Variable leaves the array, and the other Variable, as they were."""
+    initial = np.zeros(3, "float32")
+    variable = lamina.Variable(initial)
+    variable.assign(np.ones(3, "float32"))
+    np.testing.assert_array_equal(initial, 0)
+    twin = lamina.Variable(variable)
+    twin.assign(np.full(3, 5.0, "float32"))
+    np.testing.assert_array_equal(variable.numpy(), 1)

@@ -15,6 +15,18 @@ from lamina.backend.common import scopes
 from lamina.backend.common.dtypes import is_float, standardize_dtype
 
 _uids = itertools.count()
+_structure_version = [0]
+
+
+def state_structure_version() -> int:
+    """A number that changes whenever the set of Variables a model holds, or which of them train, may have
+    changed (a Variable is made, a trainable flag flips, a layer tracks another or lets one go). Steps that
+    keep a model's variables listed compare it instead of walking the model's layers on every batch."""
+    return _structure_version[0]
+
+
+def note_state_structure_change() -> None:
+    _structure_version[0] += 1
 
 
 class Variable:
@@ -42,6 +54,7 @@ class Variable:
         self.regularizer = None
         self.constraint = None
         self._trainable = bool(trainable)
+        note_state_structure_change()
         if callable(initializer):
             if shape is None:
                 raise ValueError(
@@ -56,7 +69,8 @@ class Variable:
                 if dtype is None:
                     dtype = np.asarray(value).dtype
             self._dtype = standardize_dtype(dtype)
-        self._initialize(self._convert(value, self._dtype))
+        value = self._convert(value, self._dtype)
+        self._initialize(value if callable(initializer) else self._owned(value))
         if shape is not None and tuple(self.shape) != tuple(shape):
             raise ValueError(
                 f"Variable '{name}': the initial value has shape {tuple(self.shape)}, "
@@ -69,6 +83,12 @@ class Variable:
 
     def _convert(self, value, dtype):
         raise NotImplementedError
+
+    def _owned(self, value):
+        """``value`` (given by the caller, not made by an initializer) in storage the Variable owns, so
+        assigning to the Variable never writes into the caller's array (engines with immutable arrays
+        return it as it is)."""
+        return value
 
     def _direct_assign(self, value):
         raise NotImplementedError
@@ -141,6 +161,7 @@ class Variable:
     def trainable(self, value: bool):
         self._trainable = bool(value)
         self._set_trainable(self._trainable)
+        note_state_structure_change()
 
     def numpy(self) -> np.ndarray:
         raise NotImplementedError

@@ -54,6 +54,9 @@ class Variable(_VariableBase):
     def _convert(self, value, dtype):
         return convert_to_tensor(value, dtype=dtype)
 
+    def _owned(self, value):
+        return value.detach().clone()  # a NumPy array's tensor shares its memory; another tensor's too
+
     def _direct_assign(self, value):
         with torch.no_grad():
             self._value.copy_(value)
