@@ -43,7 +43,7 @@ def imdb_documents(count: int) -> np.ndarray:
 
 
 def main():
-    parser = argparse.ArgumentParser()
+    parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--docs", type=int, default=100_000)
     parser.add_argument("--imdb", action="store_true")
     args = parser.parse_args()

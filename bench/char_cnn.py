@@ -1,25 +1,26 @@
-"""Character-level CNN epoch time (the seeds' toxic-comment classifier): lamina against a hand-written loop
-on the same engine, in the same run.
+"""Character-level CNN epoch time (the seeds' toxic-comment classifier): lamina's fit on each engine against
+hand-written torch and JAX loops, each part in its own process (see harness.py).
 
 Model: Embedding(60, 32) -> Dropout(0.2) -> Conv1D(32, 10, relu) x2 -> MaxPooling1D(3) -> Flatten ->
 Dense(128, relu) -> Dense(1, sigmoid) on 5000 comments of 400 characters, RMSprop, binary crossentropy,
 accuracy, batch 128. The torch reference convolves in PyTorch's own (batch, channels, length) layout.
-Run: .venv/bin/python bench/char_cnn.py [epochs_each]     LAMINA_BACKEND=jax .venv/bin/python bench/char_cnn.py
+Run: .venv/bin/python bench/char_cnn.py [--quick] [--epochs N] [--rounds N] [--engines torch,jax]
 """
 
 from __future__ import annotations
 
-import sys
+import functools
 
-from common import VOCABULARY, compare_epochs, toxic_comment_chars
-
-import lamina
+import harness
+from common import VOCABULARY, TrainingWorkload, toxic_comment_chars
 
 LENGTH, BATCH, FILTERS, WIDTH, POOL = 400, 128, 32, 10, 3
 POOLED = (LENGTH - 2 * (WIDTH - 1)) // POOL
 
 
 def lamina_model():
+    import lamina
+
     layers = lamina.layers
     model = lamina.Sequential([
         lamina.Input(shape=(LENGTH,), dtype="int32"),
@@ -36,7 +37,7 @@ def lamina_model():
     return model
 
 
-def torch_reference(x, y):
+def torch_loop(x, y):
     import torch
     import torch_reference
     from torch import nn
@@ -60,7 +61,7 @@ def torch_reference(x, y):
     return torch_reference.epoch_function(CharCNN(), nn.BCELoss(), x, y, BATCH)
 
 
-def jax_reference(x, y):
+def jax_loop(x, y):
     import jax
     import jax.numpy as jnp
     import jax_reference as ref
@@ -89,16 +90,8 @@ def jax_reference(x, y):
     return ref.epoch_function(params, forward, ref.sigmoid_crossentropy, x, y, BATCH)
 
 
-def main():
-    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-    x, y, source = toxic_comment_chars(LENGTH)
-    if lamina.backend.backend() == "jax":
-        reference, name = jax_reference(x, y), "hand-written jax.jit"
-    else:
-        reference, name = torch_reference(x, y), "hand-written torch"
-    compare_epochs("char-CNN", lamina_model(), x, y, BATCH, reference, name, epochs,
-                   f"{source} ({len(x)} x {LENGTH} chars)")
-
+WORKLOAD = TrainingWorkload("char-CNN", __file__, functools.partial(toxic_comment_chars, LENGTH),
+                            lamina_model, torch_loop, jax_loop, BATCH)
 
 if __name__ == "__main__":
-    main()
+    harness.main([WORKLOAD], __doc__)

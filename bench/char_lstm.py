@@ -1,25 +1,26 @@
-"""Character-level LSTM epoch time (the seeds' text generator): lamina against a hand-written loop on the
-same engine, in the same run.
+"""Character-level LSTM epoch time (the seeds' text generator): lamina's fit on each engine against
+hand-written torch and JAX loops, each part in its own process (see harness.py).
 
 Model: Embedding(60, 32) -> LSTM(128) -> Dense(60, softmax) predicting the next character of 40-character
 windows of nietzsche.txt (every 9th window, as Keras' example cuts them with a larger step), RMSprop,
 sparse categorical crossentropy, accuracy, batch 128. The torch reference uses torch.nn.LSTM; the JAX one a
 lax.scan over time with the input projection done for all steps at once.
-Run: .venv/bin/python bench/char_lstm.py [epochs_each]     LAMINA_BACKEND=jax .venv/bin/python bench/char_lstm.py
+Run: .venv/bin/python bench/char_lstm.py [--quick] [--epochs N] [--rounds N] [--engines torch,jax]
 """
 
 from __future__ import annotations
 
-import sys
+import functools
 
-from common import VOCABULARY, compare_epochs, nietzsche_windows
-
-import lamina
+import harness
+from common import VOCABULARY, TrainingWorkload, nietzsche_windows
 
 LENGTH, STEP, BATCH, UNITS = 40, 9, 128, 128
 
 
 def lamina_model():
+    import lamina
+
     model = lamina.Sequential([
         lamina.Input(shape=(LENGTH,), dtype="int32"),
         lamina.layers.Embedding(VOCABULARY, 32),
@@ -31,7 +32,7 @@ def lamina_model():
     return model
 
 
-def torch_reference(x, y):
+def torch_loop(x, y):
     import torch_reference
     from torch import nn
 
@@ -49,7 +50,7 @@ def torch_reference(x, y):
     return torch_reference.epoch_function(CharLSTM(), nn.CrossEntropyLoss(), x, y, BATCH)
 
 
-def jax_reference(x, y):
+def jax_loop(x, y):
     import jax
     import jax.numpy as jnp
     import jax_reference as ref
@@ -80,16 +81,8 @@ def jax_reference(x, y):
     return ref.epoch_function(params, forward, ref.sparse_crossentropy, x, y.astype("int32"), BATCH)
 
 
-def main():
-    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-    x, y, source = nietzsche_windows(LENGTH, STEP)
-    if lamina.backend.backend() == "jax":
-        reference, name = jax_reference(x, y), "hand-written jax.jit"
-    else:
-        reference, name = torch_reference(x, y), "hand-written torch"
-    compare_epochs("char-LSTM", lamina_model(), x, y, BATCH, reference, name, epochs,
-                   f"{source} ({len(x)} windows of {LENGTH})")
-
+WORKLOAD = TrainingWorkload("char-LSTM", __file__, functools.partial(nietzsche_windows, LENGTH, STEP),
+                            lamina_model, torch_loop, jax_loop, BATCH)
 
 if __name__ == "__main__":
-    main()
+    harness.main([WORKLOAD], __doc__)

@@ -1,18 +1,23 @@
 """Shared by the benchmarks: the datasets (real data from ../shared/datasets when present, else synthetic
-stand-ins of the same shapes), a median-of-repeats timer and the lamina-against-hand-written epoch timer."""
+stand-ins of the same shapes), a median-of-repeats timer and ``TrainingWorkload``, the epoch timer of lamina's
+``fit`` and of the hand-written loops. lamina, torch and JAX are imported only by the part that uses them."""
 
 from __future__ import annotations
 
 import csv
+import dataclasses
 import os
 import statistics
 import time
+from collections.abc import Callable
 
+import harness
 import numpy as np
 
 SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "datasets")
 SHARED_MNIST = os.path.join(SHARED, "mnist.npz")
 VOCABULARY = 60  # the seeds' character models embed 60 symbols; id 0 is padding and unknown characters
+QUICK_FRACTION = 10  # quick mode keeps one row in this many
 
 
 def mnist_flat():
@@ -79,23 +84,59 @@ def median_seconds(fn, repeats: int) -> float:
     return statistics.median(samples)
 
 
-def compare_epochs(workload: str, model, x, y, batch_size: int, reference_epoch, reference_name: str,
-                   epochs: int, data_note: str) -> None:
-    """Time lamina's ``fit`` against a hand-written epoch, alternating so machine noise hits both; print the
-    first epochs (they include compiling on JAX), the per-epoch medians and the ratio lamina / hand-written."""
+def quick_rows(count: int, quick: bool) -> int:
+    """How many rows a run uses: all, or a tenth in quick mode (a smoke check)."""
+    return max(1, count // QUICK_FRACTION) if quick else count
+
+
+def _lamina_epoch_times(model, x, y, batch_size: int, epochs: int) -> list:
+    """Seconds of each epoch of one ``fit``: the first from the call (setup and compiling included), the
+    others from one epoch's end to the next."""
     import lamina
 
+    ends = []
+
+    class EpochClock(lamina.callbacks.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            ends.append(time.perf_counter())
+
     start = time.perf_counter()
-    model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0)
-    lamina_first = time.perf_counter() - start
-    start = time.perf_counter()
-    reference_epoch()
-    reference_first = time.perf_counter() - start
-    lamina_times, reference_times = [], []
-    for _ in range(epochs):
-        lamina_times.append(median_seconds(lambda: model.fit(x, y, batch_size=batch_size, epochs=1, verbose=0), 1))
-        reference_times.append(median_seconds(reference_epoch, 1))
-    lamina_s, reference_s = statistics.median(lamina_times), statistics.median(reference_times)
-    print(f"{workload} on {lamina.backend.backend()}, {data_note}, batch {batch_size}: first epoch lamina "
-          f"{lamina_first:.2f} s, {reference_name} {reference_first:.2f} s; epoch median of {epochs}: "
-          f"{reference_name} {reference_s:.2f} s, lamina {lamina_s:.2f} s, ratio {lamina_s / reference_s:.2f}x")
+    model.fit(x, y, batch_size=batch_size, epochs=epochs, verbose=0, callbacks=[EpochClock()])
+    return [end - previous for previous, end in zip([start] + ends, ends)]
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainingWorkload:
+    """Epoch time of one model trained by lamina's ``fit`` and by hand-written torch and JAX loops.
+
+    ``data()`` returns (x, y, where they came from); ``lamina_model()`` a compiled lamina model;
+    ``torch_loop(x, y)`` and ``jax_loop(x, y)`` a function running one hand-written epoch.
+    """
+
+    name: str
+    script: str
+    data: Callable
+    lamina_model: Callable
+    torch_loop: Callable
+    jax_loop: Callable
+    batch_size: int
+
+    @property
+    def rows(self) -> tuple:
+        return (self.name,)
+
+    def measure(self, part: str, quick: bool, epochs: int) -> dict:
+        """One part's first epoch, median epoch and compile counts (see ``harness``)."""
+        x, y, source = self.data()
+        rows = quick_rows(len(x), quick)
+        x, y = x[:rows], y[:rows]
+        if part.startswith("lamina"):
+            model = self.lamina_model()
+            times = _lamina_epoch_times(model, x, y, self.batch_size, 1 + epochs)
+            compiles = harness.compile_counts(model)
+        else:
+            epoch = (self.torch_loop if part == "torch" else self.jax_loop)(x, y)
+            times = [median_seconds(epoch, 1) for _ in range(1 + epochs)]
+            compiles = getattr(epoch, "compiles", lambda: None)()
+        return {"rows": {self.name: {"first_s": times[0], "seconds": statistics.median(times[1:])}},
+                "compiles": compiles, "data": f"{source}, {' x '.join(map(str, x.shape))}, batch {self.batch_size}"}

@@ -1,25 +1,26 @@
-"""Small image CNN epoch time (Keras' MNIST convnet): lamina against a hand-written loop on the same
-engine, in the same run.
+"""Small image CNN epoch time (Keras' MNIST convnet): lamina's fit on each engine against hand-written torch
+and JAX loops, each part in its own process (see harness.py).
 
 Model: Conv2D(32, 3, relu) -> MaxPooling2D(2) -> Conv2D(64, 3, relu) -> MaxPooling2D(2) -> Flatten ->
 Dropout(0.5) -> Dense(10, softmax) on the first 12000 MNIST images (28x28x1, channels_last), RMSprop,
 sparse categorical crossentropy, accuracy, batch 128. The torch reference convolves in PyTorch's own NCHW
 layout; the JAX one in NHWC, as a JAX user writes it.
-Run: .venv/bin/python bench/image_cnn.py [epochs_each]     LAMINA_BACKEND=jax .venv/bin/python bench/image_cnn.py
+Run: .venv/bin/python bench/image_cnn.py [--quick] [--epochs N] [--rounds N] [--engines torch,jax]
 """
 
 from __future__ import annotations
 
-import sys
+import functools
 
-from common import compare_epochs, mnist_images
-
-import lamina
+import harness
+from common import TrainingWorkload, mnist_images
 
 ROWS, BATCH = 12000, 128
 
 
 def lamina_model():
+    import lamina
+
     layers = lamina.layers
     model = lamina.Sequential([
         lamina.Input(shape=(28, 28, 1)),
@@ -36,7 +37,7 @@ def lamina_model():
     return model
 
 
-def torch_reference(x, y):
+def torch_loop(x, y):
     import torch_reference
     from torch import nn
 
@@ -48,7 +49,7 @@ def torch_reference(x, y):
     return torch_reference.epoch_function(net, nn.CrossEntropyLoss(), x.transpose(0, 3, 1, 2).copy(), y, BATCH)
 
 
-def jax_reference(x, y):
+def jax_loop(x, y):
     import jax
     import jax.numpy as jnp
     import jax_reference as ref
@@ -74,16 +75,8 @@ def jax_reference(x, y):
     return ref.epoch_function(params, forward, ref.sparse_crossentropy, x, y.astype("int32"), BATCH)
 
 
-def main():
-    epochs = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-    x, y, source = mnist_images(ROWS)
-    if lamina.backend.backend() == "jax":
-        reference, name = jax_reference(x, y), "hand-written jax.jit"
-    else:
-        reference, name = torch_reference(x, y), "hand-written torch"
-    compare_epochs("image CNN", lamina_model(), x, y, BATCH, reference, name, epochs,
-                   f"{source} ({ROWS} x 28x28x1)")
-
+WORKLOAD = TrainingWorkload("image CNN", __file__, functools.partial(mnist_images, ROWS),
+                            lamina_model, torch_loop, jax_loop, BATCH)
 
 if __name__ == "__main__":
-    main()
+    harness.main([WORKLOAD], __doc__)

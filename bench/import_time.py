@@ -5,6 +5,7 @@ Run: .venv/bin/python bench/import_time.py
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import subprocess
 import sys
@@ -19,6 +20,7 @@ def fresh_seconds(code: str) -> float:
 
 
 def main():
+    argparse.ArgumentParser(description=__doc__).parse_args()
     torch_alone = statistics.median(fresh_seconds(PROBE.format(first="sys", second="torch")) for _ in range(RUNS))
     lamina_extra = statistics.median(
         fresh_seconds(PROBE.format(first="torch", second="lamina")) for _ in range(RUNS)

@@ -1,6 +1,6 @@
 """The training loop a JAX user writes by hand, shared by the benchmarks' JAX references: plain jax, one
 jitted step with donated state, RMSprop written out (rho 0.9, epsilon 1e-7, as Keras), loss and accuracy
-kept on the device and read once per epoch."""
+kept on the device and read once per epoch. The epoch function's ``compiles()`` counts the step's traces."""
 
 from __future__ import annotations
 
@@ -76,4 +76,5 @@ def epoch_function(params, forward, loss_fn, x, y, batch_size: int, learning_rat
         state[0], state[1] = current[0], current[1]
         return float(current[2][0]) / len(xs), float(current[2][1]) / len(xs)
 
+    epoch.compiles = getattr(jitted_step, "_cache_size", lambda: None)  # how many shapes the step was traced for
     return epoch

@@ -6,6 +6,7 @@ Run: .venv/bin/python bench/layer_call.py
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import time
 
@@ -29,6 +30,7 @@ def per_call_us(fn, x) -> float:
 
 
 def main():
+    argparse.ArgumentParser(description=__doc__).parse_args()
     torch.set_num_threads(1)
     x_np = np.random.default_rng(0).standard_normal((8, 16)).astype("float32")
     x = torch.from_numpy(x_np)

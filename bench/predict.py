@@ -1,59 +1,103 @@
-"""Inference cost: bulk predict on 60000 rows, and single-row latency through `model(x)` and `predict`,
-against a bare torch.nn.Module with the same weights, in the same run.
-Run: .venv/bin/python bench/predict.py
+"""Inference cost of the MLP (mlp.py): bulk predict of 60000 rows in batches of 1024, and one-row latency
+through ``model(x)`` and ``predict``. lamina on each engine against a bare torch module and a jitted JAX
+function, each part in its own process (see harness.py); both one-row rows compare with the bare one-row call.
+Run: .venv/bin/python bench/predict.py [--quick] [--rounds N] [--engines torch,jax]
 """
 
 from __future__ import annotations
 
-import torch
-from common import median_seconds, mnist_flat
-from mlp import lamina_model
+import contextlib
 
-BATCH = 32  # Keras' default predict batch size; the bare loop uses the same
-SINGLE_CALLS = 2000
+import harness
+import mlp
+import numpy as np
+from common import median_seconds, mnist_flat, quick_rows
 
-
-def bare_module_like(model):
-    """torch.nn.Sequential holding a copy of the lamina model's weights."""
-    dense = [layer for layer in model.layers if type(layer).__name__ == "Dense"]
-    net = torch.nn.Sequential(torch.nn.Linear(784, 512), torch.nn.ReLU(), torch.nn.Linear(512, 512),
-                              torch.nn.ReLU(), torch.nn.Linear(512, 10), torch.nn.Softmax(-1))
-    with torch.no_grad():
-        for linear, layer in zip([net[0], net[2], net[4]], dense):
-            kernel, bias = layer.get_weights()
-            linear.weight.copy_(torch.from_numpy(kernel.T))
-            linear.bias.copy_(torch.from_numpy(bias))
-    return net.eval()
+BATCH = 1024
+SINGLE_CALLS, QUICK_SINGLE_CALLS = 2000, 200
+REPEATS, QUICK_REPEATS = 5, 3
+ROWS = ("bulk predict", "one-row model(x)", "one-row predict")
 
 
-def main():
-    x, _, source = mnist_flat()
-    model = lamina_model()
-    net = bare_module_like(model)
+def torch_functions(x):
+    """(bulk predict, one-row call) of a bare torch.nn.Module."""
+    import torch
+
+    net = torch.nn.Sequential(mlp.torch_net(), torch.nn.Softmax(-1)).eval()
     xt = torch.from_numpy(x)
+    row = xt[:1]
 
-    def bare_predict():
+    def bulk():
         with torch.no_grad():
             return torch.cat([net(xt[i:i + BATCH]) for i in range(0, len(xt), BATCH)]).numpy()
 
-    model.predict(x[:BATCH], verbose=0)
-    bare_s = median_seconds(bare_predict, 5)
-    lamina_s = median_seconds(lambda: model.predict(x, batch_size=BATCH, verbose=0), 5)
-    print(f"bulk predict on {source} (60000 rows, batch {BATCH}): bare module {bare_s:.3f} s, "
-          f"lamina {lamina_s:.3f} s, ratio {lamina_s / bare_s:.2f}x")
+    def one_row():
+        with torch.no_grad():
+            return net(row)
 
-    row_np, row = x[:1], xt[:1]
+    return bulk, one_row, one_row  # the bare call stands for both model(x) and predict
 
-    def repeat(fn):
-        return lambda: [fn() for _ in range(SINGLE_CALLS)]
 
-    with torch.no_grad():
-        bare_row = median_seconds(repeat(lambda: net(row)), 5) / SINGLE_CALLS * 1e6
-        call_row = median_seconds(repeat(lambda: model(row)), 5) / SINGLE_CALLS * 1e6
-    predict_row = median_seconds(repeat(lambda: model.predict(row_np, verbose=0)), 5) / SINGLE_CALLS * 1e6
-    print(f"one row: bare module {bare_row:.1f} us; lamina model(x) {call_row:.1f} us "
-          f"({call_row / bare_row:.2f}x); predict {predict_row:.1f} us ({predict_row / bare_row:.2f}x)")
+def jax_functions(x):
+    """(bulk predict, one-row call) of a jitted JAX function: batches dispatched, then copied to the host."""
+    import jax
+    import jax.numpy as jnp
 
+    params = mlp.jax_params()
+    forward = jax.jit(lambda p, xb: jax.nn.softmax(mlp.jax_forward(p, xb)))
+    row = jnp.asarray(x[:1])
+
+    def bulk():
+        outputs = [forward(params, x[i:i + BATCH]) for i in range(0, len(x), BATCH)]
+        return np.concatenate([np.asarray(o) for o in outputs])
+
+    def one_row():
+        return forward(params, row).block_until_ready()
+
+    return bulk, one_row, one_row
+
+
+def lamina_functions(x, model):
+    """(bulk predict, one-row model(x), one-row predict) of lamina; model(x) waits for its result."""
+    import lamina
+
+    torch_engine = lamina.backend.backend() == "torch"
+    if torch_engine:
+        import torch
+    row = lamina.ops.convert_to_tensor(x[:1])
+
+    def call():
+        with torch.no_grad() if torch_engine else contextlib.nullcontext():
+            y = model(row)
+        return y.block_until_ready() if hasattr(y, "block_until_ready") else y
+
+    return (lambda: model.predict(x, batch_size=BATCH, verbose=0), call,
+            lambda: model.predict(x[:1], verbose=0))
+
+
+class PredictWorkload:
+    name, script, rows = "predict", __file__, ROWS
+
+    def measure(self, part: str, quick: bool, epochs: int) -> dict:
+        """Seconds per bulk predict and per one-row call, after one warm-up call of each (see ``harness``)."""
+        x, _, source = mnist_flat()
+        x = x[:quick_rows(len(x), quick)]
+        calls, repeats = (QUICK_SINGLE_CALLS, QUICK_REPEATS) if quick else (SINGLE_CALLS, REPEATS)
+        model = mlp.lamina_model() if part.startswith("lamina") else None
+        functions = lamina_functions(x, model) if model else (torch_functions if part == "torch" else
+                                                              jax_functions)(x)
+        seconds = {}  # a loop's one-row call serves both one-row rows: timed once
+        for function, single in zip(functions, (False, True, True)):
+            if function not in seconds:
+                function()
+                seconds[function] = median_seconds(lambda f=function: [f() for _ in range(calls)], repeats) / \
+                    calls if single else median_seconds(function, repeats)
+        return {"rows": {row: {"seconds": seconds[f]} for row, f in zip(ROWS, functions)},
+                "compiles": harness.compile_counts(model) if model else None,
+                "data": f"{source}, {len(x)} rows, batch {BATCH}; one row {calls} calls x {repeats}"}
+
+
+WORKLOAD = PredictWorkload()
 
 if __name__ == "__main__":
-    main()
+    harness.main([WORKLOAD], __doc__)
