@@ -9,6 +9,7 @@ on every engine; lamina always passes explicit dtypes, so defaults do not widen.
 from __future__ import annotations
 
 import builtins
+import functools
 import math as _math
 
 import jax
@@ -149,6 +150,26 @@ def is_engine_data_loader(obj) -> bool:
 def to_device(x):
     """``x`` on lamina's device."""
     return jax.device_put(x, DEVICE)
+
+
+@functools.partial(jax.jit, static_argnums=2)
+def _rows_from(array, start, size):
+    return jax.lax.dynamic_slice_in_dim(array, start, size)
+
+
+_take_rows = jax.jit(lambda array, rows: jnp.take(array, rows, axis=0, mode="clip"))
+
+
+def slice_rows(array, start: int, stop: int):
+    """Rows ``start:stop`` of a device array: a batch. One compiled slice serves every start (eager
+    indexing would compile a slice per start position), and a slice of another length compiles once more."""
+    return _rows_from(array, start, min(stop, array.shape[0]) - start)
+
+
+def take_rows(array, rows: np.ndarray):
+    """The rows of a device array at the (host) indices ``rows``: a shuffled batch, gathered by one
+    compiled function."""
+    return _take_rows(array, rows)
 
 
 # -- control flow ---------------------------------------------------------------------------------

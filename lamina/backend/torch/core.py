@@ -354,6 +354,16 @@ def to_device(x):
     return convert_to_tensor(x).to(DEVICE, non_blocking=True)
 
 
+def slice_rows(array, start: int, stop: int):
+    """Rows ``start:stop`` of a device tensor: a batch (a view, no copy)."""
+    return array[start:stop]
+
+
+def take_rows(array, rows: np.ndarray):
+    """The rows of a device tensor at the (host) indices ``rows``: a shuffled batch."""
+    return array.index_select(0, torch.from_numpy(rows).to(array.device, non_blocking=True))
+
+
 # -- runtime checks -------------------------------------------------------------------------------
 def assert_all(condition, message: str, *values) -> None:
     """Raise ``ValueError(message.format(*values))`` unless every element of ``condition`` holds. On CUDA
