@@ -20,7 +20,7 @@ from lamina.backend.common import naming
 from lamina.backend.common.masking import get_mask, set_mask
 from lamina.backend.common.scopes import AutocastScope, autocast_dtype, name_scope
 from lamina.backend.common.symbolic import SymbolicTensor, any_symbolic
-from lamina.backend.common.variable import note_state_structure_change
+from lamina.backend.common.variable import note_state_structure_change, state_structure_version
 from lamina.layers import call_context
 from lamina.layers.input_spec import assert_input_compatibility
 from lamina.layers.shapes import as_shape_structure, is_shape, map_shapes, shapes_of
@@ -201,14 +201,14 @@ class Layer(backend.LayerBase, Operation):
     @property
     def variables(self) -> list:
         """All variables, including random-seed state."""
-        seeds = [g.state for layer in self._flatten_layers() for g in layer._seed_generators]
+        seeds = [g.state for layer in self._all_layers() for g in layer._seed_generators]
         return self.weights + [s for s in seeds if all(s is not w for w in self.weights)]
 
     @property
     def weights(self) -> list:
         """Own trainable then non-trainable variables, then each sublayer's, in Keras' order."""
         collected, seen = [], set()
-        for layer in self._flatten_layers():
+        for layer in self._all_layers():
             for variable in layer._trainable_variables + layer._non_trainable_variables:
                 if id(variable) not in seen:
                     seen.add(id(variable))
@@ -253,6 +253,17 @@ class Layer(backend.LayerBase, Operation):
                 "You can build it manually via: `layer.build(input_shape)`."
             )
         return int(sum(math.prod(v.shape) for v in self.weights))
+
+    def _all_layers(self) -> list:
+        """``_flatten_layers()``, kept until a layer is tracked or let go anywhere (the state structure
+        version changes): each call of a model reads it, so it is not walked again per call. Do not
+        modify the list."""
+        version = state_structure_version()
+        cached = self.__dict__.get("_all_layers_cache")
+        if cached is None or cached[0] != version:
+            cached = (version, self._flatten_layers())
+            self.__dict__["_all_layers_cache"] = cached
+        return cached[1]
 
     def _flatten_layers(self, include_self=True):
         """This layer and all layers nested in it, depth first, each once."""
@@ -380,7 +391,7 @@ class Layer(backend.LayerBase, Operation):
             self._fast_call_pending = False
             self._update_fast_call()
         if _call_state.depth == 0:
-            for layer in self._flatten_layers():
+            for layer in self._all_layers():
                 layer._losses.clear()
         with call_context.enter(training), self._autocast_scope():
             outputs = self.call(*args, **kwargs)
@@ -505,7 +516,7 @@ class Layer(backend.LayerBase, Operation):
     def losses(self) -> list:
         """Losses added in the last call, plus the regularization terms of the variables, all layers deep."""
         collected = []
-        for layer in self._flatten_layers():
+        for layer in self._all_layers():
             collected.extend(layer._losses)
             for variable in layer._trainable_variables + layer._non_trainable_variables:
                 if variable.regularizer is not None:
