@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import warnings
 
+import numpy as np
+
 from lamina import backend, config, optimizers, tree
 from lamina import metrics as metrics_module
 from lamina.backend.common.symbolic import SymbolicTensor
@@ -357,8 +359,9 @@ class Trainer:
         callback_list.on_predict_end()
         if not outputs:
             raise ValueError("`predict` received no data: the input iterator yielded no batch.")
-        joined = tree.map_structure(lambda *parts: backend.numpy.concatenate(list(parts), 0), *outputs)
-        return tree.map_structure(backend.convert_to_numpy, joined)
+        # Joined on the host: an engine concatenation of many parts would compile (JAX) and copy once more.
+        return tree.map_structure(lambda *parts: np.concatenate([backend.convert_to_numpy(p) for p in parts]),
+                                  *outputs)
 
     # -- single batches --------------------------------------------------------------------------
     def train_on_batch(self, x, y=None, sample_weight=None, class_weight=None, return_dict=False):
