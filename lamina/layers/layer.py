@@ -115,6 +115,7 @@ class Layer(backend.LayerBase, Operation):
         self._dtype_policy = dtype_policies.get(dtype)
         self.autocast = autocast
         self._layers = []
+        self._all_layers_cache = None  # (state structure version, _flatten_layers()): see _all_layers
         self._trainable_variables = []
         self._non_trainable_variables = []
         self._seed_generators = []
@@ -259,7 +260,7 @@ class Layer(backend.LayerBase, Operation):
         version changes): each call of a model reads it, so it is not walked again per call. Do not
         modify the list."""
         version = state_structure_version()
-        cached = self.__dict__.get("_all_layers_cache")
+        cached = self._all_layers_cache
         if cached is None or cached[0] != version:
             cached = (version, self._flatten_layers())
             self.__dict__["_all_layers_cache"] = cached
