@@ -325,6 +325,33 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     return _nn.conv(inputs, kernel, strides, _padding_mode(padding, "conv"), data_format, dilation_rate)
 
 
+# The convolution layers' ops (lamina's, not Keras API): the convolution and its bias in one engine call, so
+# torch adds the bias inside the oneDNN kernel and takes its gradient from the same backward call instead of
+# a separate add and sum (XLA fuses the add on JAX). ``bias`` is ``(out_channels,)`` or None.
+def _check_bias(bias, out, data_format, op_name: str) -> SymbolicTensor:
+    """``out`` (a biased op's output), once ``bias`` is checked to hold one value per output channel."""
+    if bias is None:
+        return out
+    channels = out.shape[-1 if config.standardize_data_format(data_format) == "channels_last" else 1]
+    shape = tuple(shape_of(bias))
+    known = channels is not None and shape[:1] != (None,)
+    if len(shape) != 1 or (known and shape[0] != channels):
+        raise ValueError(f"`{op_name}`: bias must have shape ({channels},). Received {shape}.")
+    return out
+
+
+def _biased_conv_rule(inputs, kernel, bias, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    out = _conv_rule(inputs, kernel, strides, padding, data_format, dilation_rate)
+    return _check_bias(bias, out, data_format, "biased_conv")
+
+
+@op(_biased_conv_rule)
+def biased_conv(inputs, kernel, bias, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    """``conv(inputs, kernel, ...) + bias``, ``bias`` broadcast along the channel axis."""
+    padding = _padding_mode(padding, "conv")
+    return _nn.conv(inputs, kernel, strides, padding, data_format, dilation_rate, bias=bias)
+
+
 def _depthwise_rule(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     data_format = config.standardize_data_format(data_format)
     batch, spatial, channels = _image_layout(inputs, data_format, "depthwise_conv")
@@ -409,6 +436,21 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     """
     padding = _padding_mode(padding, "conv_transpose")
     return _nn.conv_transpose(inputs, kernel, strides, padding, output_padding, data_format, dilation_rate)
+
+
+def _biased_conv_transpose_rule(inputs, kernel, bias, strides=1, padding="valid", output_padding=None,
+                                data_format=None, dilation_rate=1):
+    out = _conv_transpose_rule(inputs, kernel, strides, padding, output_padding, data_format, dilation_rate)
+    return _check_bias(bias, out, data_format, "biased_conv_transpose")
+
+
+@op(_biased_conv_transpose_rule)
+def biased_conv_transpose(inputs, kernel, bias, strides=1, padding="valid", output_padding=None,
+                          data_format=None, dilation_rate=1):
+    """``conv_transpose(inputs, kernel, ...) + bias``, ``bias`` broadcast along the channel axis."""
+    padding = _padding_mode(padding, "conv_transpose")
+    return _nn.conv_transpose(inputs, kernel, strides, padding, output_padding, data_format, dilation_rate,
+                              bias=bias)
 
 
 # -- pooling --------------------------------------------------------------------------------------

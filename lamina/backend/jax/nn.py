@@ -177,7 +177,17 @@ def _conv_general(x, kernel, layout, kernel_layout, strides, pads, lhs_dilation,
 
 
 # -- convolution ----------------------------------------------------------------------------------
-def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+def _biased(y, bias, layout):
+    """``y`` plus a per-channel ``bias`` (None: none) along the feature axis of ``layout``; XLA fuses the add."""
+    if bias is None:
+        return y
+    shape = [1] * y.ndim
+    shape[layout[1]] = -1
+    return y + jnp.reshape(_tensor(bias), shape).astype(y.dtype)
+
+
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, bias=None):
+    """Keras' ``conv``, plus an optional per-output-channel ``bias``."""
     x, kernel = _operands(inputs, kernel)
     layout = _layout(x, data_format)
     n = x.ndim - 2
@@ -185,12 +195,14 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     windows = dilated_windows(kernel.shape[:n], dilation)
     pads = [(0, 0)] * n if padding == "valid" else same_pads(_spatial_shape(x, layout), windows, strides)
     groups = x.shape[layout[1]] // kernel.shape[-2]
-    return _conv_general(x, kernel, layout, (n + 1, n, *range(n)), strides, pads, None, dilation, groups)
+    y = _conv_general(x, kernel, layout, (n + 1, n, *range(n)), strides, pads, None, dilation, groups)
+    return _biased(y, bias, layout)
 
 
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,
-                   dilation_rate=1):
-    """A stride-dilated input convolved with the flipped kernel; the padding is the window less the crop."""
+                   dilation_rate=1, bias=None):
+    """A stride-dilated input convolved with the flipped kernel (the padding is the window less the crop),
+    plus an optional ``bias``."""
     x, kernel = _operands(inputs, kernel)
     layout = _layout(x, data_format)
     n = x.ndim - 2
@@ -199,7 +211,8 @@ def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=No
     crops = conv_transpose_crops(kernel.shape[:n], strides, dilation, padding, output_padding)
     pads = [(w - 1 - before, w - 1 - after) for w, (before, after) in zip(windows, crops)]
     flipped = jnp.flip(kernel, axis=tuple(range(n)))
-    return _conv_general(x, flipped, layout, (n, n + 1, *range(n)), (1,) * n, pads, strides, dilation)
+    y = _conv_general(x, flipped, layout, (n, n + 1, *range(n)), (1,) * n, pads, strides, dilation)
+    return _biased(y, bias, layout)
 
 
 # -- pooling --------------------------------------------------------------------------------------

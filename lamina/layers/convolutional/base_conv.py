@@ -126,6 +126,10 @@ class BaseConvolution(Layer):
         return channels
 
     # -- computation -------------------------------------------------------------------------------
+    def _activate(self, outputs):
+        """Apply the activation, if any."""
+        return outputs if self.activation is None else self.activation(outputs)
+
     def _finish(self, outputs):
         """Add the bias (broadcast along the channel axis) and apply the activation."""
         if self.bias is not None:
@@ -133,9 +137,7 @@ class BaseConvolution(Layer):
             if self.data_format == "channels_first":
                 bias = ops.reshape(bias, (-1,) + (1,) * self.rank)
             outputs = ops.add(outputs, bias)
-        if self.activation is not None:
-            outputs = self.activation(outputs)
-        return outputs
+        return self._activate(outputs)
 
     def get_config(self) -> dict:
         config = super().get_config()
@@ -212,12 +214,13 @@ class BaseConv(LoRA, BaseConvolution):
 
     kernel = lora_weight("kernel")
 
-    def _convolve(self, inputs, kernel):
-        return ops.conv(inputs, kernel, strides=self.strides, padding=self.padding, data_format=self.data_format,
-                        dilation_rate=self.dilation_rate)
+    def _convolve(self, inputs, kernel, bias=None):
+        """The convolution, with ``bias`` added in the same engine call (one fused kernel on torch)."""
+        return ops.nn.biased_conv(inputs, kernel, bias, strides=self.strides, padding=self.padding,
+                                  data_format=self.data_format, dilation_rate=self.dilation_rate)
 
     def call(self, inputs):
-        return self._finish(self._convolve(inputs, self.kernel))
+        return self._activate(self._convolve(inputs, self.kernel, self.bias))
 
     def get_config(self) -> dict:
         config = super().get_config()

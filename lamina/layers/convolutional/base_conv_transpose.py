@@ -54,13 +54,14 @@ class BaseConvTranspose(BaseConvolution):
         self.kernel = self._add_role_weight("kernel", kernel_shape, "kernel")
         self._build_bias(self.filters)
 
-    def _convolve(self, inputs, kernel):
-        return ops.conv_transpose(inputs, kernel, strides=self.strides, padding=self.padding,
-                                  output_padding=self.output_padding, data_format=self.data_format,
-                                  dilation_rate=self.dilation_rate)
+    def _convolve(self, inputs, kernel, bias=None):
+        """The transposed convolution, with ``bias`` added in the same engine call (as ``BaseConv``)."""
+        return ops.nn.biased_conv_transpose(inputs, kernel, bias, strides=self.strides, padding=self.padding,
+                                            output_padding=self.output_padding, data_format=self.data_format,
+                                            dilation_rate=self.dilation_rate)
 
     def call(self, inputs):
-        return self._finish(self._convolve(inputs, self.kernel))
+        return self._activate(self._convolve(inputs, self.kernel, self.bias))
 
     def get_config(self) -> dict:
         config = super().get_config()
