@@ -352,6 +352,18 @@ def biased_conv(inputs, kernel, bias, strides=1, padding="valid", data_format=No
     return _nn.conv(inputs, kernel, strides, padding, data_format, dilation_rate, bias=bias)
 
 
+def _biased_matmul_rule(inputs, kernel, bias):
+    out = np_ops._matmul_rule(inputs, kernel)
+    return _check_bias(bias, out, "channels_last", "biased_matmul")
+
+
+@op(_biased_matmul_rule)
+def biased_matmul(inputs, kernel, bias):
+    """``matmul(inputs, kernel) + bias`` (``bias``: one value per output feature, or None): Dense's
+    product, one engine call (torch's ``addmm``)."""
+    return _nn.biased_matmul(inputs, kernel, bias)
+
+
 def _depthwise_rule(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
     data_format = config.standardize_data_format(data_format)
     batch, spatial, channels = _image_layout(inputs, data_format, "depthwise_conv")

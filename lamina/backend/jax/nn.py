@@ -177,6 +177,12 @@ def _conv_general(x, kernel, layout, kernel_layout, strides, pads, lhs_dilation,
 
 
 # -- convolution ----------------------------------------------------------------------------------
+def biased_matmul(inputs, kernel, bias=None):
+    """``inputs @ kernel + bias`` (XLA fuses the add)."""
+    product = jnp.matmul(*_operands(inputs, kernel))
+    return product if bias is None else product + _tensor(bias).astype(product.dtype)
+
+
 def _biased(y, bias, layout):
     """``y`` plus a per-channel ``bias`` (None: none) along the feature axis of ``layout``; XLA fuses the add."""
     if bias is None:

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 
 from lamina import config
 from lamina.backend.common.conv_utils import conv_transpose_crops, dilated_windows, expand, pool_windows, same_pads
+from lamina.backend.torch import numpy
 from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
 from lamina.backend.torch.numpy import _operands, _tensor
 
@@ -212,6 +213,22 @@ def _bias(bias, x):
         return None
     bias = _tensor(bias)
     return bias if bias.dtype == x.dtype else bias.to(x.dtype)
+
+
+def biased_matmul(inputs, kernel, bias=None):
+    """``inputs @ kernel + bias`` for a 2-D ``kernel``: torch's ``linear`` (``addmm``: the bias is added
+    in the GEMM, and its gradient comes from the same backward call). Products torch's linear does not
+    take (ints, bool) are a matmul and an add."""
+    product_only = bias is None or not torch.is_floating_point(_tensor(inputs))
+    if product_only:
+        product = numpy.matmul(inputs, kernel)
+        return product if bias is None else numpy.add(product, bias)
+    x, kernel = _operands(inputs, kernel)
+    if type(kernel) is torch.nn.Parameter and not torch.is_grad_enabled() and kernel.device.type == "cpu":
+        weight = numpy._linear_layout(kernel)  # the cached (out, in) copy inference GEMMs prefer
+    else:
+        weight = kernel.t()
+    return F.linear(x, weight, _bias(bias, x))
 
 
 def _sequence_as_image(fn, inputs, kernel, strides, dilation_rate, **options):

@@ -64,9 +64,7 @@ class Dense(LoRA, Layer):
     kernel = lora_weight("kernel")
 
     def call(self, inputs):
-        outputs = ops.matmul(inputs, self.kernel)
-        if self.bias is not None:
-            outputs = ops.add(outputs, self.bias)
+        outputs = ops.nn.biased_matmul(inputs, self.kernel, self.bias)
         if self.activation is not None:
             outputs = self.activation(outputs)
         return outputs
