@@ -133,21 +133,22 @@ def test_biased_ops_add_the_bias_per_channel(engine, rng, transpose):
     bias = rng.standard_normal(4).astype("float32")
     if transpose:
         kernel = rng.standard_normal((3, 3, 4, 3)).astype("float32")
-        plain = ops.conv_transpose(x, kernel, strides=2, padding="same")
-        biased = ops.nn.biased_conv_transpose(x, kernel, bias, strides=2, padding="same")
+        plain = ops.conv_transpose(x, kernel, strides=2, padding="same", data_format="channels_last")
+        biased = ops.nn.biased_conv_transpose(x, kernel, bias, strides=2, padding="same", data_format="channels_last")
     else:
         kernel = rng.standard_normal((3, 3, 3, 4)).astype("float32")
-        plain = ops.conv(x, kernel, strides=2, padding="same")
-        biased = ops.nn.biased_conv(x, kernel, bias, strides=2, padding="same")
+        plain = ops.conv(x, kernel, strides=2, padding="same", data_format="channels_last")
+        biased = ops.nn.biased_conv(x, kernel, bias, strides=2, padding="same", data_format="channels_last")
     np.testing.assert_allclose(to_numpy(biased), to_numpy(plain) + bias, rtol=RTOL, atol=ATOL)
 
 
 def test_biased_conv_checks_the_bias_shape_symbolically(engine):
     x = lamina.KerasTensor((None, 5, 5, 3))
     kernel = np.zeros((3, 3, 3, 4), "float32")
-    assert tuple(ops.nn.biased_conv(x, kernel, np.zeros(4, "float32")).shape) == (None, 3, 3, 4)
+    assert tuple(ops.nn.biased_conv(x, kernel, np.zeros(4, "float32"), data_format="channels_last").shape) == (
+        None, 3, 3, 4)
     with pytest.raises(ValueError, match="bias must have shape"):
-        ops.nn.biased_conv(x, kernel, np.zeros(3, "float32"))
+        ops.nn.biased_conv(x, kernel, np.zeros(3, "float32"), data_format="channels_last")
 
 
 def _layout_copies(run):
