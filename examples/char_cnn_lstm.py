@@ -14,17 +14,11 @@ import lamina as keras
 from lamina import layers
 
 SMOKE = text_data.smoke_mode()
-MAXLEN = 160
-ALLOWED = "abcdefghijklmnopqrstuvwxyz0123456789 .,;:!?'\"&$£%/()+-*#=@<>"
 
-keras.utils.set_random_seed(1)
-(x_train, y_train), (x_test, y_test) = text_data.sms_spam(limit=500 if SMOKE else None)
-print(f"{len(x_train)} training and {len(x_test)} test messages, {y_train.mean():.1%} spam")
-
-vectorizer = layers.CharacterVectorization(output_sequence_length=MAXLEN, allowed_characters=ALLOWED,
-                                           start_token="<s>", end_token="</s>")
-vectorizer.adapt(x_train)
-print("Encoded 'Call NOW!!':", vectorizer(["Call NOW!!"]).tolist()[0][-12:], "(last 12 of", MAXLEN, "indices)")
+(x_train, y_train), (x_test, y_test), vectorizer = text_data.sms_spam_characters(start_token="<s>",
+                                                                                   end_token="</s>")
+print("Encoded 'Call NOW!!':", vectorizer(["Call NOW!!"]).tolist()[0][-12:],
+      f"(last 12 of {text_data.SMS_LENGTH} indices)")
 
 model = keras.Sequential([
     keras.Input(shape=(1,), dtype="string"),

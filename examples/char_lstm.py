@@ -15,15 +15,8 @@ import lamina as keras
 from lamina import layers
 
 SMOKE = text_data.smoke_mode()
-MAXLEN = 160
-ALLOWED = "abcdefghijklmnopqrstuvwxyz0123456789 .,;:!?'\"&$£%/()+-*#=@<>"
 
-keras.utils.set_random_seed(1)
-(x_train, y_train), (x_test, y_test) = text_data.sms_spam(limit=500 if SMOKE else None)
-print(f"{len(x_train)} training and {len(x_test)} test messages, {y_train.mean():.1%} spam")
-
-vectorizer = layers.CharacterVectorization(output_sequence_length=MAXLEN, allowed_characters=ALLOWED)
-vectorizer.adapt(x_train)
+(x_train, y_train), (x_test, y_test), vectorizer = text_data.sms_spam_characters()
 
 model = keras.Sequential([
     keras.Input(shape=(1,), dtype="string"),

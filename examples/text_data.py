@@ -47,6 +47,26 @@ def sms_spam(seed: int = 0, test_fraction: float = 0.2, limit: int | None = None
     return (texts[:split], labels[:split]), (texts[split:], labels[split:])
 
 
+SMS_LENGTH = 160  # characters per message in the character-level examples
+SMS_CHARACTERS = "abcdefghijklmnopqrstuvwxyz0123456789 .,;:!?'\"&$£%/()+-*#=@<>"
+
+
+def sms_spam_characters(**vectorizer_options):
+    """The common start of the character-level SMS examples: seeded, the SMS Spam Collection split (500
+    messages in smoke mode) and summarised, and a ``CharacterVectorization`` (``SMS_LENGTH`` indices,
+    ``SMS_CHARACTERS`` allowed, plus ``vectorizer_options``) adapted on the training messages.
+    Returns ``(x_train, y_train), (x_test, y_test), vectorizer``."""
+    import lamina
+
+    lamina.utils.set_random_seed(1)
+    (x_train, y_train), (x_test, y_test) = sms_spam(limit=500 if smoke_mode() else None)
+    print(f"{len(x_train)} training and {len(x_test)} test messages, {y_train.mean():.1%} spam")
+    vectorizer = lamina.layers.CharacterVectorization(output_sequence_length=SMS_LENGTH,
+                                                      allowed_characters=SMS_CHARACTERS, **vectorizer_options)
+    vectorizer.adapt(x_train)
+    return (x_train, y_train), (x_test, y_test), vectorizer
+
+
 def jigsaw(split: str = "train", limit: int | None = None):
     """``(comments, labels)`` of the Jigsaw sample: ``split`` "train" (5,000 random comments) or "test" (400,
     half of them with at least one label), or ``limit`` of them drawn at random; labels is ``(n, 6)`` float32
