@@ -1,8 +1,8 @@
-"""Global settings: engine name, float type, epsilon, image data format and device.
+"""Global settings: engine name, float type, epsilon, image data format, device and host-memory reuse.
 
-Values come from, in order: the environment (``LAMINA_BACKEND``, ``LAMINA_DEVICE``), the JSON file
-``$LAMINA_HOME/lamina.json`` (``LAMINA_HOME`` defaults to ``~/.lamina``), then built-in defaults.
-Reading the configuration never writes a file.
+Values come from, in order: the environment (``LAMINA_BACKEND``, ``LAMINA_DEVICE``,
+``LAMINA_REUSE_HOST_MEMORY``), the JSON file ``$LAMINA_HOME/lamina.json`` (``LAMINA_HOME`` defaults to
+``~/.lamina``), then built-in defaults. Reading the configuration never writes a file.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ _DEFAULTS = {
     "floatx": "float32",
     "epsilon": 1e-7,
     "image_data_format": "channels_last",
+    "reuse_host_memory": True,  # see lamina/backend/torch/host_memory.py
 }
 _FLOAT_TYPES = ("float16", "bfloat16", "float32", "float64")
 _DATA_FORMATS = ("channels_last", "channels_first")
@@ -40,6 +41,8 @@ _settings = {key: _file_settings.get(key, default) for key, default in _DEFAULTS
 if os.environ.get("LAMINA_BACKEND"):
     _settings["backend"] = os.environ["LAMINA_BACKEND"]
 _settings["device"] = os.environ.get("LAMINA_DEVICE") or _file_settings.get("device")
+if os.environ.get("LAMINA_REUSE_HOST_MEMORY"):
+    _settings["reuse_host_memory"] = os.environ["LAMINA_REUSE_HOST_MEMORY"] != "0"
 
 
 def backend() -> str:
@@ -50,6 +53,12 @@ def backend() -> str:
 def device() -> str | None:
     """The device requested by ``LAMINA_DEVICE`` or the config file, or None to let the engine choose."""
     return _settings["device"]
+
+
+def reuse_host_memory() -> bool:
+    """Whether the torch engine keeps freed host memory for reuse (``LAMINA_REUSE_HOST_MEMORY=0`` or
+    ``"reuse_host_memory": false`` in the config file turn it off; see ``backend/torch/host_memory.py``)."""
+    return bool(_settings["reuse_host_memory"])
 
 
 def floatx() -> str:

@@ -13,6 +13,7 @@ from lamina.backend.common import dtypes
 from lamina.backend.common.loops import leading_length
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.backend.common.variable import Variable as _VariableBase
+from lamina.backend.torch import host_memory
 
 NAME = "torch"
 Tensor = torch.Tensor
@@ -27,6 +28,7 @@ def _pick_device() -> torch.device:
 
 
 DEVICE = _pick_device()
+host_memory.reuse_freed_memory(config.reuse_host_memory())
 
 _TORCH_DTYPES = {
     "bool": torch.bool, "uint8": torch.uint8, "uint16": torch.uint16, "uint32": torch.uint32,
