@@ -3,7 +3,8 @@
 On torch every layer is also a ``torch.nn.Module`` (its Variables are the module's parameters).
 
 ``__call__`` has two paths. The fast path serves the common eager case (a built layer, one real tensor
-of its compute dtype, no mask, nothing to record) with a few attribute checks before ``call``. Everything
+of its compute dtype, no mask, nothing to record) with a few attribute checks before ``call``; a model or
+other layer of layers takes it too while every layer inside it does (``_nested_calls_fast``). Everything
 else goes through the full path: input conversion and autocasting, building on first use, InputSpec
 checks, the ``training`` flag, masks, activity regularization, and, on symbolic inputs, recording a node
 of the functional graph.
@@ -31,6 +32,7 @@ from lamina.utils.argument_validation import is_text_array
 
 _Tensor = backend.Tensor
 _call_state = call_context.state
+_TRAINING_ONLY = {"training"}  # the one keyword argument the fast path takes
 _BASE_KWARGS = ("input_shape", "input_dim", "batch_size", "batch_input_shape")
 _JSON_TYPES = (bool, int, float, str, type(None))
 # The most elements one weight may hold (64 GiB of float32): a config asking for more (``Dense(units=2**40)``
@@ -63,6 +65,7 @@ class Layer(backend.LayerBase, Operation):
     _call_has_training = False
     _call_has_mask = False
     _default_training = None
+    _called_eagerly = True  # False for layers a model's eager call never calls (InputLayer)
 
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls)
@@ -344,27 +347,42 @@ class Layer(backend.LayerBase, Operation):
             and self.activity_regularizer is None
             and not overrides_mask
             and not self._loss_producer
-            and not self._layers
             and self._dtype_policy.compute_dtype == self._dtype_policy.variable_dtype
         )
+
+    def _nested_calls_fast(self) -> bool:
+        """Whether every layer inside this one takes the fast path now: then this layer's full path would
+        add nothing (no masks made, no losses to clear, no autocasting) and it may skip it too. Read per call,
+        as a sublayer leaves the fast path when it first adds a loss."""
+        return all(layer._fast_call for layer in self._all_layers()[1:] if layer._called_eagerly)
 
     # -- calling ---------------------------------------------------------------------------------
     def call(self, *args, **kwargs):
         raise NotImplementedError(f"Layer {type(self).__name__} does not implement `call()`.")
 
     def __call__(self, *args, **kwargs):
-        if self._fast_call and len(args) == 1 and not kwargs:
+        if self._fast_call and len(args) == 1 and (not kwargs or kwargs.keys() == _TRAINING_ONLY):
             x = args[0]
-            if type(x) is _Tensor and x.dtype == self._engine_compute_dtype and get_mask(x) is None:
+            if type(x) is _Tensor and x.dtype == self._engine_compute_dtype and get_mask(x) is None and (
+                    not self._layers or self._nested_calls_fast()):
                 try:
-                    if self._call_has_training:
-                        training = _call_state.training
-                        return self.call(x, training=self._default_training if training is None else training)
-                    return self.call(x)
+                    return self._fast_path_call(x, kwargs.get("training"))
                 except Exception:
                     assert_input_compatibility(self.input_spec, x, self.name)
                     raise
         return self._full_call(args, kwargs)
+
+    def _fast_path_call(self, x, training):
+        """``call(x)`` with ``training`` resolved as the full path resolves it; the layers inside a layer of
+        layers read it from the call context, which the full path would have entered."""
+        if training is None:
+            training = _call_state.training
+        if training is None:
+            training = self._default_training
+        if self._layers:
+            with call_context.enter(training):
+                return self.call(x, training=training) if self._call_has_training else self.call(x)
+        return self.call(x, training=training) if self._call_has_training else self.call(x)
 
     def _full_call(self, args, kwargs):
         if any_symbolic(args) or (kwargs and any_symbolic(kwargs.values())):

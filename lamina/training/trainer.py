@@ -343,7 +343,7 @@ class Trainer:
         x = text_inputs(self, x)
         batch_size = check_int_at_least(self._batch_size(x, batch_size), 1, "batch_size", "predict", allow_none=True)
         if callbacks is None and steps is None and batch_size and _is_small_array_input(x, batch_size):
-            return self.predict_on_batch(x)
+            return self._predict_one_batch(x)
         iterator = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
                                      steps=iterator.num_batches)
@@ -382,7 +382,9 @@ class Trainer:
         return self._batch_result(return_dict)
 
     def predict_on_batch(self, x):
-        x = text_inputs(self, x)
+        return self._predict_one_batch(text_inputs(self, x))
+
+    def _predict_one_batch(self, x):
         with _step.no_grad(), host_stage(self, (x,)) as batch:
             return tree.map_structure(backend.convert_to_numpy, self.predict_step(batch))
 

@@ -8,11 +8,21 @@ compiled by ``torch.compile``.
 
 from __future__ import annotations
 
+import numpy as np
 import torch
 
+from lamina import tree
 from lamina.backend.common.variable import state_structure_version
+from lamina.backend.torch.core import convert_to_tensor
 
 TRACED = False  # a step runs eagerly: host values (strings) reach the layers that take them
+
+
+def _as_tensors(x):
+    """``x`` with its numeric NumPy arrays as tensors, so a model whose layers all take the fast path
+    (``Layer.__call__``) takes it too; arrays of strings stay for the layers that read them."""
+    return tree.map_structure(
+        lambda v: convert_to_tensor(v) if isinstance(v, np.ndarray) and v.dtype.kind in "biuf" else v, x)
 
 
 class Steps:
@@ -21,7 +31,7 @@ class Steps:
     def __init__(self, hooks):
         self.hooks = hooks
         self._trainable = (None, [])  # (state structure version, variables with requires_grad)
-        self._forward_and_loss = torch.compile(hooks.forward_and_loss) if hooks.jit_compile else \
+        self._forward_and_loss = torch.compile(hooks.forward_and_loss, dynamic=False) if hooks.jit_compile else \
             hooks.forward_and_loss
 
     def _trainable_variables(self) -> list:
@@ -50,7 +60,7 @@ class Steps:
         self.hooks.update_metrics(loss, x, y, y_pred, sample_weight)
 
     def predict(self, x):
-        return self.hooks.forward(x, False)
+        return self.hooks.forward(_as_tensors(x), False)
 
     def compile_counts(self) -> dict:
         """How many graphs the steps compiled, per step kind: none, unless ``jit_compile`` (torch.compile

@@ -35,6 +35,8 @@ class InputLayer(Layer):
         optional: whether the input may be None.
     """
 
+    _called_eagerly = False  # a model's eager call starts from its inputs, past this layer
+
     def __init__(self, shape=None, batch_size=None, dtype=None, sparse=None, batch_shape=None,
                  input_tensor=None, optional=False, name=None, **kwargs):
         if "input_shape" in kwargs:

@@ -49,7 +49,7 @@ def front_host_layers(model) -> list:
 
 def takes_strings(model) -> bool:
     """Whether ``model`` holds a layer that takes strings, wherever it stands."""
-    return any(getattr(layer, "runs_on_host", False) for layer in model._flatten_layers(include_self=False))
+    return any(getattr(layer, "runs_on_host", False) for layer in model._all_layers()[1:])
 
 
 def _replace(x, model, position: int, layer):
@@ -82,7 +82,7 @@ def host_stage(model, data):
 
 
 def _refuse_traced_strings(model, front: list) -> None:
-    inner = [layer.name for layer in model._flatten_layers(include_self=False)
+    inner = [layer.name for layer in model._all_layers()[1:]
              if getattr(layer, "runs_on_host", False) and all(layer is not f for _, f in front)]
     raise TypeError(
         f"Model '{model.name}' would take strings into its compiled {backend.backend()} step, which takes numbers "
