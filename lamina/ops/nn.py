@@ -340,16 +340,18 @@ def _check_bias(bias, out, data_format, op_name: str) -> SymbolicTensor:
     return out
 
 
-def _biased_conv_rule(inputs, kernel, bias, strides=1, padding="valid", data_format=None, dilation_rate=1):
+def _biased_conv_rule(inputs, kernel, bias, strides=1, padding="valid", data_format=None, dilation_rate=1,
+                      relu=False):
     out = _conv_rule(inputs, kernel, strides, padding, data_format, dilation_rate)
     return _check_bias(bias, out, data_format, "biased_conv")
 
 
 @op(_biased_conv_rule)
-def biased_conv(inputs, kernel, bias, strides=1, padding="valid", data_format=None, dilation_rate=1):
-    """``conv(inputs, kernel, ...) + bias``, ``bias`` broadcast along the channel axis."""
+def biased_conv(inputs, kernel, bias, strides=1, padding="valid", data_format=None, dilation_rate=1, relu=False):
+    """``conv(inputs, kernel, ...) + bias``, ``bias`` broadcast along the channel axis; with ``relu``, the
+    ReLU of that, in the same engine call where the engine fuses it (oneDNN's post-op on torch's CPU)."""
     padding = _padding_mode(padding, "conv")
-    return _nn.conv(inputs, kernel, strides, padding, data_format, dilation_rate, bias=bias)
+    return _nn.conv(inputs, kernel, strides, padding, data_format, dilation_rate, bias=bias, relu=relu)
 
 
 def _biased_matmul_rule(inputs, kernel, bias):

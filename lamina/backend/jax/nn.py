@@ -192,8 +192,9 @@ def _biased(y, bias, layout):
     return y + jnp.reshape(_tensor(bias), shape).astype(y.dtype)
 
 
-def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, bias=None):
-    """Keras' ``conv``, plus an optional per-output-channel ``bias``."""
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, bias=None, relu=False):
+    """Keras' ``conv``, plus an optional per-output-channel ``bias`` and, with ``relu``, a ReLU (XLA fuses
+    both into the convolution's output)."""
     x, kernel = _operands(inputs, kernel)
     layout = _layout(x, data_format)
     n = x.ndim - 2
@@ -201,8 +202,9 @@ def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_
     windows = dilated_windows(kernel.shape[:n], dilation)
     pads = [(0, 0)] * n if padding == "valid" else same_pads(_spatial_shape(x, layout), windows, strides)
     groups = x.shape[layout[1]] // kernel.shape[-2]
-    y = _conv_general(x, kernel, layout, (n + 1, n, *range(n)), strides, pads, None, dilation, groups)
-    return _biased(y, bias, layout)
+    y = _biased(_conv_general(x, kernel, layout, (n + 1, n, *range(n)), strides, pads, None, dilation, groups),
+                bias, layout)
+    return jax.nn.relu(y) if relu else y
 
 
 def conv_transpose(inputs, kernel, strides=1, padding="valid", output_padding=None, data_format=None,

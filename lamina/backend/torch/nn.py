@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 from lamina import config
 from lamina.backend.common.conv_utils import conv_transpose_crops, dilated_windows, expand, pool_windows, same_pads
-from lamina.backend.torch import numpy
+from lamina.backend.torch import fused_conv, numpy
 from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
 from lamina.backend.torch.numpy import _operands, _tensor
 
@@ -242,24 +242,31 @@ def _sequence_as_image(fn, inputs, kernel, strides, dilation_rate, **options):
     return lifted.squeeze(1)
 
 
-def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, bias=None):
-    """Keras' ``conv``, plus an optional per-output-channel ``bias``.
+def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1, bias=None, relu=False):
+    """Keras' ``conv``, plus an optional per-output-channel ``bias`` and, with ``relu``, a ReLU.
 
     Channels-last inputs are viewed, not copied, as channels-first tensors with channels-last strides, the
     layout oneDNN convolves natively; its output is viewed back the same way. The bias is added inside the
-    convolution, and its gradient comes from the convolution's own backward call (no separate add and sum).
+    convolution, and its gradient comes from the convolution's own backward call (no separate add and sum);
+    on the CPU a 2-D convolution applies the ReLU inside too (``fused_conv``).
     """
     inputs, kernel = _operands(inputs, kernel)
     x, channels_last = _channels_first(inputs, data_format)
     n = x.ndim - 2
     if n == 1 and channels_last:
-        return _sequence_as_image(conv, inputs, kernel, strides, dilation_rate, padding=padding, bias=bias)
+        return _sequence_as_image(conv, inputs, kernel, strides, dilation_rate, padding=padding, bias=bias,
+                                  relu=relu)
     strides, dilation = expand(strides, n), expand(dilation_rate, n)
     windows = dilated_windows(kernel.shape[:n], dilation)
     x, pad = _padded(x, windows, strides, padding)
     groups = x.shape[1] // kernel.shape[-2]
-    y = _CONV[n](x, _torch_kernel(kernel), _bias(bias, x), stride=strides, padding=pad, dilation=dilation,
-                 groups=groups)
+    if relu and fused_conv.can_fuse_relu(x, n):
+        y = fused_conv.conv2d_relu(x, _torch_kernel(kernel), _bias(bias, x), strides, expand(pad, n), dilation,
+                                   groups)
+    else:
+        y = _CONV[n](x, _torch_kernel(kernel), _bias(bias, x), stride=strides, padding=pad, dilation=dilation,
+                     groups=groups)
+        y = torch.relu(y) if relu else y
     return _restore_layout(y, channels_last)
 
 

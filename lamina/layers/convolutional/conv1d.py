@@ -22,10 +22,10 @@ class Conv1D(BaseConv):
     rank = 1
     paddings = ("valid", "same", "causal")
 
-    def _convolve(self, inputs, kernel, bias=None):
+    def _convolve(self, inputs, kernel, bias=None, relu=False):
         if self.padding != "causal":
-            return super()._convolve(inputs, kernel, bias)
+            return super()._convolve(inputs, kernel, bias, relu)
         left = self.dilation_rate[0] * (self.kernel_size[0] - 1)
         widths = [(0, 0), (left, 0), (0, 0)] if self.data_format == "channels_last" else [(0, 0), (0, 0), (left, 0)]
         return ops.nn.biased_conv(ops.pad(inputs, widths), kernel, bias, strides=self.strides, padding="valid",
-                                  data_format=self.data_format, dilation_rate=self.dilation_rate)
+                                  data_format=self.data_format, dilation_rate=self.dilation_rate, relu=relu)

@@ -1,0 +1,66 @@
+"""torch's CPU convolution with a ReLU post-op (``backend/torch/fused_conv.py``): Conv layers with
+``activation="relu"`` run it, and it gives torch's own ``relu(conv2d(...))`` values, gradients and second
+derivatives."""
+
+import numpy as np
+import pytest
+
+import lamina
+from lamina import layers
+
+pytestmark = pytest.mark.engines("torch")
+
+
+def _dispatched(run) -> set:
+    from torch.utils._python_dispatch import TorchDispatchMode
+
+    names = set()
+
+    class Recorder(TorchDispatchMode):
+        def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+            names.add(func.__name__.split(".")[0])
+            return func(*args, **(kwargs or {}))
+
+    with Recorder():
+        run()
+    return names
+
+
+@pytest.mark.parametrize("padding, strides", [("valid", 1), ("same", 2)])
+def test_fused_conv_relu_matches_torch(engine, rng, padding, strides):
+    import torch
+    import torch.nn.functional as F
+
+    from lamina.backend.torch import fused_conv
+
+    x = torch.tensor(rng.standard_normal((3, 4, 9, 8)), dtype=torch.float32, requires_grad=True)
+    weight = torch.tensor(rng.standard_normal((5, 4, 3, 3)), dtype=torch.float32, requires_grad=True)
+    bias = torch.tensor(rng.standard_normal(5), dtype=torch.float32, requires_grad=True)
+    pad = (1, 1) if padding == "same" else (0, 0)
+    fused = fused_conv.conv2d_relu(x, weight, bias, (strides, strides), pad, (1, 1), 1)
+    reference = torch.relu(F.conv2d(x, weight, bias, strides, pad))
+    np.testing.assert_allclose(fused.detach().numpy(), reference.detach().numpy(), rtol=1e-5, atol=1e-5)
+    cotangent = torch.tensor(rng.standard_normal(fused.shape), dtype=torch.float32)
+    grads = torch.autograd.grad((fused * cotangent).sum(), (x, weight, bias), create_graph=True)
+    expected = torch.autograd.grad((reference * cotangent).sum(), (x, weight, bias), create_graph=True)
+    for got, want in zip(grads, expected):
+        np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=1e-4, atol=1e-5)
+    # Second derivative: of the input gradient's square norm with respect to the weight.
+    second = torch.autograd.grad((grads[0] ** 2).sum(), weight)[0]
+    expected_second = torch.autograd.grad((expected[0] ** 2).sum(), weight)[0]
+    np.testing.assert_allclose(second.numpy(), expected_second.numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_relu_conv_layers_run_the_fused_kernel(engine, rng):
+    model = lamina.Sequential([lamina.Input((8, 8, 2)), layers.Conv2D(3, 3, activation="relu"), layers.Flatten(),
+                               layers.Dense(1)])
+    model.compile(optimizer="sgd", loss="mse")
+    x = rng.standard_normal((4, 8, 8, 2)).astype("float32")
+    y = rng.standard_normal((4, 1)).astype("float32")
+    for run in (lambda: model(x), lambda: model.predict(x, verbose=0), lambda: model.fit(x, y, verbose=0)):
+        names = _dispatched(run)
+        assert "_convolution_pointwise" in names and "relu" not in names and "clamp_min" not in names
+    kernel, bias = (w.numpy() for w in model.layers[0].weights)
+    windows = np.lib.stride_tricks.sliding_window_view(x, (3, 3), axis=(1, 2))  # (4, 6, 6, 2, 3, 3)
+    expected = np.maximum(np.einsum("nhwcij,ijco->nhwo", windows, kernel) + bias, 0)
+    np.testing.assert_allclose(lamina.backend.convert_to_numpy(model.layers[0](x)), expected, rtol=1e-5, atol=1e-5)
