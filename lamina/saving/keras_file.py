@@ -51,7 +51,7 @@ _ASSETS = "assets"
 def _asset_layers(model, copies: bool = False):
     """``(path, layer)`` for each layer that has assets, its path as in the weights file (with ``copies``,
     also the inner paths where Keras keeps the same state again)."""
-    return [(path, layer) for path, layer in weights_h5._walk(model, "", set(), copies)
+    return [(path, layer) for path, layer in weights_h5._walk(model, "", {}, copies)
             if hasattr(layer, "save_assets")]
 
 

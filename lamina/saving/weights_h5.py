@@ -67,8 +67,12 @@ def _children(layer):
             yield attribute, child
 
 
-def _walk(layer, path: str, visited: set, copies: bool = False):
+def _walk(layer, path: str, visited: dict, copies: bool = False):
     """``(path, layer)`` for ``layer`` and every layer below it, each once, in Keras' order.
+
+    ``visited`` maps the id of each layer and container seen to the object itself: holding it keeps a
+    temporary container (``model.layers`` is a new list per read) from being freed and its id reused by a
+    later one, which would then be skipped as seen, leaving its layers out of the file.
 
     With ``copies``, a layer is yielded again at each path its ``_state_copies`` names, below its own: where
     Keras keeps an inner layer holding the same state (TextVectorization's ``_lookup_layer``), its files carry
@@ -77,7 +81,7 @@ def _walk(layer, path: str, visited: set, copies: bool = False):
 
     if id(layer) in visited:
         return
-    visited.add(id(layer))
+    visited[id(layer)] = layer
     yield path, layer
     if copies:
         for attribute in getattr(layer, "_state_copies", ()):
@@ -90,14 +94,14 @@ def _walk(layer, path: str, visited: set, copies: bool = False):
             yield from _walk_container(child, child_path, visited, copies)
 
 
-def _walk_container(container, path: str, visited: set, copies: bool):
+def _walk_container(container, path: str, visited: dict, copies: bool):
     """The layers in a list/tuple/dict attribute: each named by the snake_case of its class (``dense``,
     ``dense_1``), a nested container ``container``, ``container_1``, ... (Keras 3.15's names)."""
     from lamina.layers.layer import Layer
 
     if id(container) in visited:  # a list holding itself, or one reached twice
         return
-    visited.add(id(container))
+    visited[id(container)] = container
     used = {}
     for item in container.values() if isinstance(container, dict) else container:
         if isinstance(item, Layer):
@@ -170,7 +174,7 @@ def save_weights(model, filepath, overwrite: bool = True) -> None:
     if not overwrite and os.path.exists(path):
         raise FileExistsError(f"File {path} already exists and `overwrite=False`.")
     with atomic_path(path) as temporary, h5py.File(temporary, "w") as h5file:
-        for layer_path, layer in _walk(model, "", set(), copies=True):
+        for layer_path, layer in _walk(model, "", {}, copies=True):
             entries = _own_entries(layer)
             _write_group(h5file, layer_path, [value for _, _, value in entries], layer.name,
                          [slot for slot, _, _ in entries])
@@ -220,7 +224,7 @@ def load_weights(model, filepath, skip_mismatch: bool = False) -> None:
     path = _check_path(filepath)
     assignments, errors, loaded = [], [], []
     with h5_reading.open_file(path) as h5file:
-        for layer_path, layer in _walk(model, "", set()):
+        for layer_path, layer in _walk(model, "", {}):
             entries = _own_entries(layer)
             pairs, error = _match(f"Layer '{layer.name}'", layer_path, [target for _, target, _ in entries],
                                   _stored(h5file, layer_path, [slot for slot, _, _ in entries]))
