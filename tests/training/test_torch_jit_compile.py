@@ -1,6 +1,7 @@
 """``compile(jit_compile=True)`` on torch: torch.compile runs the forward pass and loss of a channels-last
 CNN with a partial last batch (each batch shape compiled once, with static shapes: torch's dynamic-shape
-path failed on these strides), and training gives eager training's numbers."""
+recompile for the partial batch failed on the channels-last strides of a 32-filter convolution), and
+training gives eager training's numbers."""
 
 import numpy as np
 import pytest
@@ -13,14 +14,10 @@ pytestmark = pytest.mark.engines("torch")
 
 def _trained(jit_compile, x, y):
     lamina.utils.set_random_seed(3)
-    model = lamina.Sequential([
-        lamina.Input((28, 28, 1)),  # Keras' MNIST convnet (bench/image_cnn.py)
+    model = lamina.Sequential([  # the smallest model found on which dynamic-shape recompiling failed
+        lamina.Input((28, 28, 1)),
         layers.Conv2D(32, 3, activation="relu"),
-        layers.MaxPooling2D(2),
-        layers.Conv2D(64, 3, activation="relu"),
-        layers.MaxPooling2D(2),
-        layers.Flatten(),
-        layers.Dropout(0.5),
+        layers.GlobalAveragePooling2D(),
         layers.Dense(3, activation="softmax"),
     ])
     model.compile(optimizer="rmsprop", loss="sparse_categorical_crossentropy", metrics=["accuracy"],
