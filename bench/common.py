@@ -130,7 +130,7 @@ class TrainingWorkload:
         x, y, source = self.data()
         rows = quick_rows(len(x), quick)
         x, y = x[:rows], y[:rows]
-        if part.startswith("lamina"):
+        if harness.runs_model(part):
             model = self.lamina_model()
             times = _lamina_epoch_times(model, x, y, self.batch_size, 1 + epochs)
             compiles = harness.compile_counts(model)

@@ -2,7 +2,12 @@
 
 A workload (a training epoch, bulk predict, ...) is measured by four parts: the hand-written torch loop, the
 hand-written JAX loop, lamina on torch and lamina on JAX. Each part runs in its own interpreter, because
-lamina picks its engine at import and so that each peak RSS is that part's alone. The parts run one after
+lamina picks its engine at import and so that each peak RSS is that part's alone.
+
+With ``--keras-python PATH`` (an interpreter where Keras 3 is installed; lamina never imports Keras), the
+same workloads also run on Keras, one part per engine: the workloads are written against the Keras API, and
+in a Keras part ``import lamina`` gives the ``keras`` module, so both libraries run the same code in the same
+round (the peers the performance targets are set against). The parts run one after
 another in rounds, in a rotated order; every ratio divides a part's time by the torch loop's time of the
 same round, and the table shows the median ratio over the rounds with its range (the machine's noise).
 
@@ -22,13 +27,16 @@ import sys
 import tempfile
 import time
 
-PARTS = {  # part -> (column label, lamina engine or None for a hand-written loop)
+PARTS = {  # part -> (column label, the engine of a lamina or Keras part; None for a hand-written loop)
     "torch": ("torch loop", None),
     "jax": ("jax loop", None),
     "lamina-torch": ("lamina/torch", "torch"),
     "lamina-jax": ("lamina/jax", "jax"),
+    "keras-torch": ("Keras/torch", "torch"),
+    "keras-jax": ("Keras/jax", "jax"),
 }
-LAMINA_PARTS = [part for part, (_, engine) in PARTS.items() if engine]
+LAMINA_PARTS = [part for part in PARTS if part.startswith("lamina-")]
+KERAS_PARTS = [part for part in PARTS if part.startswith("keras-")]
 RESULT = "RESULT "
 DEFAULT_EPOCHS, QUICK_EPOCHS = 3, 1  # timed epochs after the first
 DEFAULT_ROUNDS, QUICK_ROUNDS = 3, 1
@@ -40,17 +48,28 @@ def compile_counts(model):
     return steps.compile_counts() if hasattr(steps, "compile_counts") else None
 
 
-def lamina_engine(part: str):
-    """Select ``part``'s engine before lamina is imported (the workloads import it lazily); None for loops."""
+def runs_model(part: str) -> bool:
+    """Whether ``part`` trains the workload's Keras-API model (lamina or Keras), not a hand-written loop."""
+    return PARTS[part][1] is not None
+
+
+def select_library(part: str):
+    """Select ``part``'s engine before lamina is imported (the workloads import it lazily); in a Keras part,
+    make ``import lamina`` give Keras. The engine, or None for loops."""
     engine = PARTS[part][1]
-    if engine:
+    if engine and part in KERAS_PARTS:
+        os.environ["KERAS_BACKEND"] = engine
+        import keras
+
+        sys.modules["lamina"] = keras
+    elif engine:
         os.environ["LAMINA_BACKEND"] = engine
     return engine
 
 
 def run_part(workload, part: str, quick: bool, epochs: int) -> None:
     """Measure one part in this process and print its ``RESULT`` line."""
-    engine = lamina_engine(part)
+    engine = select_library(part)
     result = workload.measure(part, quick, epochs)
     if engine:
         import lamina
@@ -61,7 +80,8 @@ def run_part(workload, part: str, quick: bool, epochs: int) -> None:
 
 
 def part_command(workload, part: str, args) -> list:
-    return [sys.executable, workload.script, "--part", part, "--epochs", str(args.epochs)] + \
+    python = args.keras_python if part in KERAS_PARTS else sys.executable
+    return [python, workload.script, "--part", part, "--epochs", str(args.epochs)] + \
         (["--quick"] if args.quick else [])
 
 
@@ -141,9 +161,15 @@ def _compiles(samples) -> str:
     return " or ".join(seen)
 
 
+def _columns(parts) -> list:
+    """The parts the table shows: the loops and lamina always (a dash where not run), Keras where run."""
+    return [part for part in PARTS if part not in KERAS_PARTS or part in parts]
+
+
 def _row(name: str, samples: dict, parts) -> str:
     """One table line: a row's times, first epochs, compile counts and peak RSS, from each part's rounds."""
     reference = samples.get("torch", [])
+    columns = _columns(parts)
 
     def seconds(sample):
         return sample["rows"][name]["seconds"]
@@ -161,24 +187,24 @@ def _row(name: str, samples: dict, parts) -> str:
 
     times = [seconds(s) for s in reference if s]
     cells = [cell("torch", lambda _: f"1.00 ({_duration(statistics.median(times))})")]
-    cells += [cell(p, lambda own: _median_and_range(_ratios(own, reference, seconds))) for p in list(PARTS)[1:]]
+    cells += [cell(p, lambda own: _median_and_range(_ratios(own, reference, seconds))) for p in columns[1:]]
     to_jax = [cell(p, lambda own: _median_and_range(_ratios(own, samples["jax"], seconds))) for p in LAMINA_PARTS]
     rss = [cell("torch", lambda own: f"{statistics.median(s['peak_rss_mb'] for s in own if s):.0f} MB")]
     rss += [cell(p, lambda own: _median_and_range(_ratios(own, reference, lambda s: s["peak_rss_mb"])))
-            for p in list(PARTS)[1:]]
-    compiles = [cell(p, _compiles) for p in list(PARTS)[1:]]
+            for p in columns[1:]]
+    compiles = [cell(p, _compiles) for p in columns[1:]]
     return (f"| {name} | " + " | ".join(cells) + " | " + " / ".join(to_jax) + " | "
-            + " / ".join(first(p) for p in PARTS) + " | " + " / ".join(compiles) + " | " + " / ".join(rss) + " |")
+            + " / ".join(first(p) for p in columns) + " | " + " / ".join(compiles) + " | " + " / ".join(rss) + " |")
 
 
 def table(workloads, results, parts) -> str:
     """One markdown table: per row, each part's time as a ratio to the torch loop, lamina's also to the jax
     loop, first epochs, compile counts and peak RSS as ratios to the torch loop's."""
-    labels = [label for label, _ in PARTS.values()]
-    header = ("| workload | " + " | ".join(labels) + " | to the jax loop (" + " / ".join(labels[2:])
+    labels = [PARTS[part][0] for part in _columns(parts)]
+    header = ("| workload | " + " | ".join(labels) + " | to the jax loop (" + " / ".join(labels[2:4])
               + ") | first epoch, s (" + " / ".join(labels) + ") | compiles (" + " / ".join(labels[1:])
               + ") | peak RSS (" + " / ".join(labels) + ") |")
-    lines = [header, "|---" * 9 + "|"]
+    lines = [header, "|---" * (len(labels) + 5) + "|"]
     lines += [_row(row, results[w.name], parts) for w in workloads for row in w.rows]
     return "\n".join(lines)
 
@@ -200,7 +226,7 @@ def report(workloads, results, parts, args, loads) -> str:
         "",
         "Times are ratios to the hand-written torch loop of the same round (lower is better; its own time in "
         "brackets), and lamina's also to the jax loop: the median over rounds, with the range when the rounds "
-        "disagree. First epochs include "
+        "disagree. Keras columns (with --keras-python): Keras 3 running the same model code. First epochs include "
         "compiling. Compiles: the jax loop's traced step count, lamina's `model._steps.compile_counts()` as "
         "train,test,predict (n/a: not reported). Peak RSS: each part's process maximum (imports and data "
         "included), as a ratio to the torch loop's.",
@@ -237,6 +263,8 @@ def main(workloads, doc: str, default_out=None, engines=None) -> None:
                         + (f" (default {default_out})" if default_out else ""))
     parser.add_argument("--one-thread", action="store_true",
                         help="torch and XLA on one thread each: steadier numbers on a loaded machine")
+    parser.add_argument("--keras-python", metavar="PATH",
+                        help="an interpreter with Keras 3 installed: also run the workloads on Keras, per engine")
     parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     parser.add_argument("--part", choices=list(PARTS), help=argparse.SUPPRESS)  # one part, in this process
     args = parser.parse_args()
@@ -249,6 +277,8 @@ def main(workloads, doc: str, default_out=None, engines=None) -> None:
         return
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     parts = ["torch", "jax"] + [f"lamina-{e}" for e in engines]
+    if args.keras_python:
+        parts += [f"keras-{e}" for e in engines]
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
         parser.error(f"unknown engine(s) in --engines: {unknown}")

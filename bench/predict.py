@@ -83,7 +83,7 @@ class PredictWorkload:
         x, _, source = mnist_flat()
         x = x[:quick_rows(len(x), quick)]
         calls, repeats = (QUICK_SINGLE_CALLS, QUICK_REPEATS) if quick else (SINGLE_CALLS, REPEATS)
-        model = mlp.lamina_model() if part.startswith("lamina") else None
+        model = mlp.lamina_model() if harness.runs_model(part) else None
         functions = lamina_functions(x, model) if model else (torch_functions if part == "torch" else
                                                               jax_functions)(x)
         seconds = {}  # a loop's one-row call serves both one-row rows: timed once

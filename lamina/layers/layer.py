@@ -66,6 +66,7 @@ class Layer(backend.LayerBase, Operation):
     _call_has_mask = False
     _default_training = None
     _called_eagerly = True  # False for layers a model's eager call never calls (InputLayer)
+    runs_on_host = False  # True for the string layers run before the engine step (see HostLayer)
 
     def __new__(cls, *args, **kwargs):
         instance = super().__new__(cls)

@@ -108,8 +108,11 @@ class Sequential(Model):
             self.build((None,) + tuple(first.shape[1:]))
 
     def call(self, inputs, training=None, mask=None):
+        single_input = self._graph is not None and len(self._graph.inputs) == 1
+        if single_input and isinstance(inputs, (list, tuple)) and len(inputs) == 1:
+            inputs = inputs[0]  # ``[x]`` for the one input, as Keras (which flattens the inputs) takes it
         outputs = inputs
-        if self._graph is not None and len(self._graph.inputs) == 1 and not tree.is_nested(inputs):
+        if single_input and not tree.is_nested(inputs):
             outputs = as_input_dtype(inputs, self._graph.inputs[0].dtype)
         for layer in self._stack:
             outputs = layer(outputs)

@@ -48,6 +48,13 @@ def _unpack_validation(data):
     return _unpack(data)
 
 
+def _is_one_numeric_batch(x, batch_size) -> bool:
+    """True for one numeric NumPy array of at most one batch (``batch_size`` valid or None: the default)."""
+    return type(x) is np.ndarray and x.dtype.kind in "biuf" and x.ndim > 0 and len(x) <= (
+        _DEFAULT_BATCH_SIZE if batch_size is None else batch_size if type(batch_size) is int and batch_size > 0
+        else -1)
+
+
 def _is_small_array_input(x, batch_size) -> bool:
     """True for in-memory data of at most one batch (``predict`` then skips the epoch machinery)."""
     leaves = tree.flatten(x)
@@ -340,6 +347,8 @@ class Trainer:
     # -- predict ---------------------------------------------------------------------------------
     def predict(self, x, batch_size=None, verbose="auto", steps=None, callbacks=None):
         """Model outputs for ``x`` as NumPy arrays (same structure as the model's outputs)."""
+        if _is_one_numeric_batch(x, batch_size) and callbacks is None and steps is None:
+            return self._predict_one_batch(x)  # a serving call: no argument to convert, no epoch machinery
         x = text_inputs(self, x)
         batch_size = check_int_at_least(self._batch_size(x, batch_size), 1, "batch_size", "predict", allow_none=True)
         if callbacks is None and steps is None and batch_size and _is_small_array_input(x, batch_size):

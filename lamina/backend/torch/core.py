@@ -84,6 +84,11 @@ def convert_to_tensor(x, dtype=None, sparse=None):
             return x
         target = to_torch_dtype(dtype)
         return x if x.dtype == target else x.to(target)
+    if type(x) is np.ndarray and x.dtype.kind in "biuf" and x.flags.writeable and x.flags.c_contiguous:
+        tensor = torch.from_numpy(x)  # shares the array's memory, as below; the common case kept short
+        if DEVICE.type != "cpu":
+            tensor = tensor.to(DEVICE)
+        return tensor if dtype is None else tensor.to(to_torch_dtype(dtype))
     if isinstance(x, Variable):
         return convert_to_tensor(x.value, dtype)
     if isinstance(x, SymbolicTensor):

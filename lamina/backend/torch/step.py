@@ -21,6 +21,8 @@ TRACED = False  # a step runs eagerly: host values (strings) reach the layers th
 def _as_tensors(x):
     """``x`` with its numeric NumPy arrays as tensors, so a model whose layers all take the fast path
     (``Layer.__call__``) takes it too; arrays of strings stay for the layers that read them."""
+    if type(x) is np.ndarray and x.dtype.kind in "biuf":
+        return convert_to_tensor(x)
     return tree.map_structure(
         lambda v: convert_to_tensor(v) if isinstance(v, np.ndarray) and v.dtype.kind in "biuf" else v, x)
 

@@ -49,7 +49,7 @@ def front_host_layers(model) -> list:
 
 def takes_strings(model) -> bool:
     """Whether ``model`` holds a layer that takes strings, wherever it stands."""
-    return any(getattr(layer, "runs_on_host", False) for layer in model._all_layers()[1:])
+    return any(layer.runs_on_host for layer in model._all_layers()[1:])
 
 
 def _replace(x, model, position: int, layer):
@@ -64,14 +64,18 @@ def _replace(x, model, position: int, layer):
     return layer(x)
 
 
-@contextlib.contextmanager
 def host_stage(model, data):
-    """Yields ``data`` (a batch ``(x, y, sample_weight)`` or ``(x,)``) with the model's front host layers
-    applied to ``x``; within the block those layers pass their (precomputed) input through."""
+    """A context yielding ``data`` (a batch ``(x, y, sample_weight)`` or ``(x,)``) with the model's front host
+    layers applied to ``x``; within the block those layers pass their (precomputed) input through. Without
+    such layers it yields ``data`` as it is (the common case, kept to a ``nullcontext``)."""
     found = front_host_layers(model)
     if not found and not (backend.engine.step.TRACED and takes_strings(model)):
-        yield data
-        return
+        return contextlib.nullcontext(data)
+    return _staged(model, data, found)
+
+
+@contextlib.contextmanager
+def _staged(model, data, found):
     x, *rest = data if isinstance(data, tuple) else (data,)
     for position, layer in found:
         x = _replace(x, model, position, layer)
