@@ -8,6 +8,8 @@ step as an input gives the same numbers as the same seed passed eagerly.
 
 from __future__ import annotations
 
+import functools
+
 import jax
 import jax.numpy as jnp
 
@@ -34,10 +36,11 @@ def set_engine_seed(seed: int) -> None:
 
 
 def _key(seed):
-    """The key for a ``[seed, counter]`` pair: the seed's key with the counter folded in (threefry hashes
-    both, so nearby pairs give unrelated streams)."""
+    """The threefry key whose data is the ``[seed, counter]`` pair itself, as ``jax.random.key`` makes an
+    int seed's key (and Keras keys its draws on JAX): threefry is keyed by both words, so nearby pairs give
+    unrelated streams, and no hashing step (a fold_in: one more threefry in every compiled step) is needed."""
     seed = convert_to_tensor(seed)
-    return jax.random.fold_in(jax.random.key(seed[0]), seed[1].astype(jnp.uint32))
+    return jax.random.wrap_key_data(seed.astype(jnp.uint32), impl="threefry2x32")
 
 
 def _work_dtype(dtype):
@@ -45,25 +48,30 @@ def _work_dtype(dtype):
     return jnp.float64 if engine_dtype(dtype) == jnp.float64 else jnp.float32
 
 
-def _scaled(sample, scale, offset, dtype):
-    """``sample * scale + offset`` in the working dtype, then cast to ``dtype``."""
+@functools.partial(jax.jit, static_argnames=("sampler", "shape", "dtype"))
+def _scaled_draw(seed, scale, offset, *, sampler, shape, dtype):
+    """``sampler(key, shape) * scale + offset`` in the working dtype, cast to ``dtype``: one compiled function
+    per sampler, shape and dtype (run eagerly, the key, the draw, the product and the sum would each compile,
+    for every weight shape a model initialises); inside a traced step it is inlined."""
+    sample = sampler(_key(seed), shape, _work_dtype(dtype))
     return (sample * scale + offset).astype(engine_dtype(dtype))
 
 
+def _within_two_stddev(key, shape, dtype):
+    return jax.random.truncated_normal(key, -2.0, 2.0, shape, dtype=dtype)
+
+
 def normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None):
-    sample = jax.random.normal(_key(seed), tuple(shape), dtype=_work_dtype(dtype))
-    return _scaled(sample, stddev, mean, dtype)
+    return _scaled_draw(seed, stddev, mean, sampler=jax.random.normal, shape=tuple(shape), dtype=dtype)
 
 
 def uniform(shape, minval=0.0, maxval=1.0, dtype="float32", seed=None):
-    sample = jax.random.uniform(_key(seed), tuple(shape), dtype=_work_dtype(dtype))
-    return _scaled(sample, maxval - minval, minval, dtype)
+    return _scaled_draw(seed, maxval - minval, minval, sampler=jax.random.uniform, shape=tuple(shape), dtype=dtype)
 
 
 def truncated_normal(shape, mean=0.0, stddev=1.0, dtype="float32", seed=None):
     """Normal samples kept within two standard deviations."""
-    sample = jax.random.truncated_normal(_key(seed), -2.0, 2.0, tuple(shape), dtype=_work_dtype(dtype))
-    return _scaled(sample, stddev, mean, dtype)
+    return _scaled_draw(seed, stddev, mean, sampler=_within_two_stddev, shape=tuple(shape), dtype=dtype)
 
 
 def randint(shape, minval, maxval, dtype="int32", seed=None):
