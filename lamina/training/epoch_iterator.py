@@ -53,6 +53,13 @@ class EpochIterator:
         """Batches per epoch: ``steps_per_epoch``, else the data's own count (None when unknown)."""
         return self.steps_per_epoch or self.adapter.num_batches
 
+    @property
+    def partial_batch_rows(self) -> int | None:
+        """The rows of the epoch's short last batch, where known ahead (arrays read whole); else None."""
+        if self.steps_per_epoch is not None and self.steps_per_epoch < (self.adapter.num_batches or 0):
+            return None
+        return getattr(self.adapter, "partial_batch_rows", None)
+
     def reset(self) -> None:
         """Start over from the first batch (a generator cannot: it continues)."""
         self._stream = None

@@ -257,6 +257,7 @@ class Trainer:
                                        steps_per_epoch=validation_steps)
         callback_list = CallbackList(callbacks, add_history=True, add_progbar=verbose != 0, model=self,
                                      verbose=verbose, epochs=epochs, steps=iterator.num_batches)
+        self._engine_steps.expect_batch_rows("train", iterator.partial_batch_rows)
         self.stop_training = False
         callback_list.on_train_begin()
         epoch_logs = {}
@@ -329,6 +330,7 @@ class Trainer:
 
     def _run_evaluation(self, iterator, callback_list):
         self.reset_metrics()
+        self._engine_steps.expect_batch_rows("test", iterator.partial_batch_rows)
         if callback_list is not None:
             callback_list.on_test_begin()
         with _step.no_grad():
@@ -354,6 +356,7 @@ class Trainer:
         if callbacks is None and steps is None and batch_size and _is_small_array_input(x, batch_size):
             return self._predict_one_batch(x)
         iterator = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps)
+        self._engine_steps.expect_batch_rows("predict", iterator.partial_batch_rows)
         callback_list = CallbackList(callbacks, add_progbar=verbose != 0, model=self, verbose=verbose, epochs=1,
                                      steps=iterator.num_batches)
         callback_list.on_predict_begin()

@@ -19,6 +19,7 @@ import jax
 
 from lamina.backend.common.scopes import StatelessScope
 from lamina.backend.common.variable import state_structure_version
+from lamina.backend.jax.compile_ahead import AheadCompiles
 from lamina.backend.jax.core import RuntimeChecks
 
 _RECOMPILE_WARNING_AFTER = 8
@@ -77,10 +78,18 @@ class _Compiled:
         self.compiles = 0
         self.checks = RuntimeChecks()
         checked = self._checked(function)
-        self._function = checked if hooks.runs_eagerly else jax.jit(self._counting(checked), donate_argnums=donate)
+        self.jitted = not hooks.runs_eagerly
+        self._function = jax.jit(self._counting(checked), donate_argnums=donate) if self.jitted else checked
+        self._ahead = AheadCompiles()
 
-    def __call__(self, *args):
-        outputs, self._check_results = self._function(*args)
+    def __call__(self, *args, ahead_rows=None):
+        """Run the step on ``args`` (state..., batch); with ``ahead_rows``, also start compiling it for a batch
+        of that many rows (see ``compile_ahead``)."""
+        abstract = AheadCompiles.abstract_arguments(args, ahead_rows) if ahead_rows and self.jitted else None
+        executable = self._ahead.find(args[-1]) if self._ahead else None
+        outputs, self._check_results = (executable or self._function)(*args)
+        if abstract is not None:
+            self._ahead.start(self._function, abstract)
         return outputs
 
     def raise_failed_checks(self) -> None:
@@ -101,6 +110,7 @@ class _Compiled:
     def _counting(self, function):
         def traced(*args):
             self.compiles += 1
+            self._ahead.note_traced(args[-1])
             if self.compiles == _RECOMPILE_WARNING_AFTER:
                 warnings.warn(
                     f"Model '{self.name}': the step has been compiled {self.compiles} times. Each new input "
@@ -121,6 +131,7 @@ class Steps:
         self._compiled = {}  # (kind, state signature) -> _Compiled
         self._states = {}  # kind -> (state structure version, _State)
         self._tracing = None  # the _State the step being traced reads
+        self._expected_rows = {}  # kind -> rows of a later (partial) batch to compile ahead for
 
     def _state(self, kind: str) -> _State:
         version = state_structure_version()
@@ -136,8 +147,14 @@ class Steps:
         if compiled is None:
             compiled = self._compiled[key] = _Compiled(self.hooks, builder(), donate)
         self._tracing = state
-        outputs = compiled(*args)
+        outputs = compiled(*args, ahead_rows=self._expected_rows.pop(kind, None))
         return compiled, outputs
+
+    def expect_batch_rows(self, kind: str, rows: int | None) -> None:
+        """A later ``kind`` step ("train", "test", "predict") will take a batch of ``rows`` rows (an epoch's
+        partial last batch): its compile starts, in the background, right after the next step of that kind."""
+        if rows:
+            self._expected_rows[kind] = rows
 
     # -- the pure step functions: (state values, batch) -> (new state values, outputs) ----------
     def _pure_train_step(self):

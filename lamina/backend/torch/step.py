@@ -64,6 +64,10 @@ class Steps:
     def predict(self, x):
         return self.hooks.forward(_as_tensors(x), False)
 
+    def expect_batch_rows(self, kind: str, rows: int | None) -> None:
+        """Eager steps have nothing to compile ahead for a later batch shape (torch.compile, with
+        ``jit_compile``, compiles on first use)."""
+
     def compile_counts(self) -> dict:
         """How many graphs the steps compiled, per step kind: none, unless ``jit_compile`` (torch.compile
         compiles lazily and keeps its own count, not reported here)."""

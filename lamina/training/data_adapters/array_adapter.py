@@ -38,6 +38,7 @@ class ArrayAdapter:
         self.batch_size = batch_size
         self.shuffle = shuffle
         self.num_batches = math.ceil(self.num_samples / batch_size)
+        self.partial_batch_rows = self.num_samples % batch_size or None  # the last batch's rows, if short
         self._class_plan = None if class_weighting is None else class_weighting.plan(data[1], report=True)
         self._class_weighting = class_weighting
         self._structure = data
