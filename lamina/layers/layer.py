@@ -33,6 +33,7 @@ from lamina.utils.argument_validation import is_text_array
 _Tensor = backend.Tensor
 _call_state = call_context.state
 _TRAINING_ONLY = {"training"}  # the one keyword argument the fast path takes
+_fast_path_changes = [0]  # counts the times any layer's fast path opened or closed (see _nested_calls_fast)
 _BASE_KWARGS = ("input_shape", "input_dim", "batch_size", "batch_input_shape")
 _JSON_TYPES = (bool, int, float, str, type(None))
 # The most elements one weight may hold (64 GiB of float32): a config asking for more (``Dense(units=2**40)``
@@ -120,6 +121,7 @@ class Layer(backend.LayerBase, Operation):
         self.autocast = autocast
         self._layers = []
         self._all_layers_cache = None  # (state structure version, _flatten_layers()): see _all_layers
+        self._nested_fast_cache = None  # (state structure version, fast path changes, answer)
         self._trainable_variables = []
         self._non_trainable_variables = []
         self._seed_generators = []
@@ -343,7 +345,7 @@ class Layer(backend.LayerBase, Operation):
     def _update_fast_call(self):
         """Decide once whether eager calls may skip the full path (see the module docstring)."""
         overrides_mask = type(self).compute_mask is not Layer.compute_mask
-        self._fast_call = bool(
+        self._set_fast_call(
             self.built
             and self.activity_regularizer is None
             and not overrides_mask
@@ -351,11 +353,23 @@ class Layer(backend.LayerBase, Operation):
             and self._dtype_policy.compute_dtype == self._dtype_policy.variable_dtype
         )
 
+    def _set_fast_call(self, fast) -> None:
+        fast = bool(fast)
+        if fast != self._fast_call:
+            _fast_path_changes[0] += 1
+        self._fast_call = fast
+
     def _nested_calls_fast(self) -> bool:
         """Whether every layer inside this one takes the fast path now: then this layer's full path would
-        add nothing (no masks made, no losses to clear, no autocasting) and it may skip it too. Read per call,
-        as a sublayer leaves the fast path when it first adds a loss."""
-        return all(layer._fast_call for layer in self._all_layers()[1:] if layer._called_eagerly)
+        add nothing (no masks made, no losses to clear, no autocasting) and it may skip it too. Asked on every
+        call; answered again only when a layer is tracked or let go, or a layer's fast path opens or closes
+        (a sublayer leaves it when it first adds a loss)."""
+        version, changes = state_structure_version(), _fast_path_changes[0]
+        cached = self._nested_fast_cache
+        if cached is None or cached[0] != version or cached[1] != changes:
+            fast = all(layer._fast_call for layer in self._all_layers()[1:] if layer._called_eagerly)
+            cached = self.__dict__["_nested_fast_cache"] = (version, changes, fast)
+        return cached[2]
 
     # -- calling ---------------------------------------------------------------------------------
     def call(self, *args, **kwargs):
@@ -366,24 +380,22 @@ class Layer(backend.LayerBase, Operation):
             x = args[0]
             if type(x) is _Tensor and x.dtype == self._engine_compute_dtype and get_mask(x) is None and (
                     not self._layers or self._nested_calls_fast()):
+                # ``call(x)`` with ``training`` resolved as the full path resolves it; the layers inside a
+                # layer of layers read it from the call context, which the full path would have entered.
+                training = kwargs.get("training") if kwargs else None
+                if training is None:
+                    training = _call_state.training
+                if training is None:
+                    training = self._default_training
                 try:
-                    return self._fast_path_call(x, kwargs.get("training"))
+                    if self._layers:
+                        with call_context.enter(training):
+                            return self.call(x, training=training) if self._call_has_training else self.call(x)
+                    return self.call(x, training=training) if self._call_has_training else self.call(x)
                 except Exception:
                     assert_input_compatibility(self.input_spec, x, self.name)
                     raise
         return self._full_call(args, kwargs)
-
-    def _fast_path_call(self, x, training):
-        """``call(x)`` with ``training`` resolved as the full path resolves it; the layers inside a layer of
-        layers read it from the call context, which the full path would have entered."""
-        if training is None:
-            training = _call_state.training
-        if training is None:
-            training = self._default_training
-        if self._layers:
-            with call_context.enter(training):
-                return self.call(x, training=training) if self._call_has_training else self.call(x)
-        return self.call(x, training=training) if self._call_has_training else self.call(x)
 
     def _full_call(self, args, kwargs):
         if any_symbolic(args) or (kwargs and any_symbolic(kwargs.values())):
@@ -530,7 +542,7 @@ class Layer(backend.LayerBase, Operation):
         self._losses.append(loss)
         if not self._loss_producer:
             self._loss_producer = True
-            self._fast_call = False
+            self._set_fast_call(False)
 
     @property
     def losses(self) -> list:

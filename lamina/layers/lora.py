@@ -119,6 +119,11 @@ class LoRA:
 
 def lora_weight(target: str) -> property:
     """The public ``target`` attribute of a ``LoRA`` layer: its weight, with the LoRA update merged in."""
-    return property(lambda self: self._lora_merged(getattr(self, f"_{target}")),
-                    doc=f"The ``{target}`` weight (with the LoRA update merged in when LoRA is enabled).")
+    private = f"_{target}"
+
+    def weight(self):
+        base = getattr(self, private)
+        return self._lora_merged(base) if self.lora_enabled else base  # read by every call: one frame
+
+    return property(weight, doc=f"The ``{target}`` weight (with the LoRA update merged in when LoRA is enabled).")
 

@@ -64,6 +64,32 @@ def test_a_loss_inside_keeps_the_model_on_the_full_path(engine, rng, monkeypatch
     np.testing.assert_allclose(convert_to_numpy(model.losses[0]), 18.0 + 6 * convert_to_numpy(model.layers[0].bias)[0])
 
 
+class _PenalisedLater(layers.Layer):
+    penalise = False
+
+    def call(self, x):
+        if self.penalise:
+            self.add_loss(lamina.ops.sum(x))
+        return x
+
+
+def test_a_layer_that_starts_adding_a_loss_sends_the_model_back_to_its_full_path(engine, monkeypatch):
+    """The model remembers that every layer inside is fast; a layer that leaves the fast path later (its
+    first loss) must make it ask again, or each call's loss would pile up uncleared."""
+    inner = _PenalisedLater()
+    model = lamina.Sequential([lamina.Input((3,)), layers.Dense(3, kernel_initializer="ones"), inner])
+    calls = _count_full_calls(model, monkeypatch)
+    x = lamina.ops.convert_to_tensor(np.ones((2, 3), "float32"))
+    model(x)
+    model(x)
+    warm = len(calls)
+    inner.penalise = True
+    for _ in range(3):
+        model(x)
+        assert len(model.losses) == 1
+    assert len(calls) == warm + 2  # the call that added the first loss was still fast; the next ones full
+
+
 def test_a_training_true_default_reaches_the_layers_inside(engine):
     class AlwaysTraining(lamina.Model):
         def __init__(self):

@@ -69,3 +69,27 @@ def test_a_front_host_layer_runs_on_numbers_in_the_short_path(engine):
     x = np.array([[1, 2, 3], [40, 50, 60]], "int64")
     np.testing.assert_array_equal(model.predict(x, verbose=0), convert_to_numpy(hashing(x)))
     np.testing.assert_array_equal(model.predict(x, verbose=0), model.predict(x, batch_size=1, verbose=0))
+
+
+def test_a_failed_one_batch_prediction_leaves_training_working(engine, rng):
+    """The one-batch step switches gradient recording off (torch) and must switch it back on, even when
+    the model raises: a later ``train_on_batch`` still updates the weights."""
+    model = _mlp()
+    model.compile(optimizer="sgd", loss="mse")
+    with pytest.raises(ValueError, match="expected axis -1 of input shape to have value 5"):
+        model.predict(np.zeros((2, 4), "float32"), verbose=0)
+    model.predict(np.zeros((2, 5), "float32"), verbose=0)
+    before = [w.copy() for w in model.get_weights()]
+    model.train_on_batch(rng.standard_normal((8, 5)).astype("float32"), np.ones((8, 3), "float32"))
+    assert all(not np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+
+
+def test_an_overridden_predict_step_serves_one_batch_too(engine, rng):
+    class Doubling(lamina.Sequential):
+        def predict_step(self, data):
+            return lamina.ops.multiply(super().predict_step(data), 2.0)
+
+    model = Doubling([lamina.Input((5,)), layers.Dense(3)])
+    x = rng.standard_normal((2, 5)).astype("float32")
+    np.testing.assert_allclose(model.predict(x, verbose=0), 2 * convert_to_numpy(model(x)), rtol=1e-6)
+    np.testing.assert_allclose(model.predict(x, batch_size=1, verbose=0), 2 * convert_to_numpy(model(x)), rtol=1e-6)

@@ -106,7 +106,9 @@ class Variable:
                 replacement = scope.get_current_value(self)
                 if replacement is not None:
                     return self._autocast(replacement)
-        return self._autocast(self._value)
+        if scopes._open_autocast_scopes:
+            return self._autocast(self._value)
+        return self._value  # the common read (every layer call reads its weights): one test
 
     def _autocast(self, value):
         """``value`` cast to the dtype of an enclosing ``AutocastScope`` (a mixed-precision layer's call)."""

@@ -17,10 +17,11 @@ import warnings
 
 import jax
 
+from lamina import tree
 from lamina.backend.common.scopes import StatelessScope
 from lamina.backend.common.variable import state_structure_version
 from lamina.backend.jax.compile_ahead import AheadCompiles
-from lamina.backend.jax.core import RuntimeChecks
+from lamina.backend.jax.core import RuntimeChecks, convert_to_numpy
 
 _RECOMPILE_WARNING_AFTER = 8
 TRACED = True  # a step's inputs are traced arrays: host values (strings) cannot enter it
@@ -241,6 +242,10 @@ class Steps:
         compiled, outputs = self._call("predict", state, self._pure_predict_step, (), (values[0], values[1]), x)
         compiled.raise_failed_checks()
         return outputs
+
+    def predict_on_host(self, x):
+        """``predict`` of one batch, its outputs as NumPy arrays (a served prediction)."""
+        return tree.map_structure(convert_to_numpy, self.predict(x))
 
     def compile_counts(self) -> dict:
         """How many times each step kind was traced and compiled (for every variable grouping)."""

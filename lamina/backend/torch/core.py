@@ -77,17 +77,21 @@ class Variable(_VariableBase):
         return func(*args, **kwargs)
 
 
+_Tensor, _Parameter, _BFLOAT16 = torch.Tensor, torch.nn.Parameter, torch.bfloat16
+_ON_CPU = DEVICE.type == "cpu"
+
+
 def convert_to_tensor(x, dtype=None, sparse=None):
     """A torch tensor on lamina's device holding ``x`` (cast to ``dtype`` when given)."""
-    if type(x) is torch.Tensor or type(x) is torch.nn.Parameter:
+    kind = type(x)
+    if kind is _Tensor or kind is _Parameter:
         if dtype is None:
             return x
         target = to_torch_dtype(dtype)
         return x if x.dtype == target else x.to(target)
-    if type(x) is np.ndarray and x.dtype.kind in "biuf" and x.flags.writeable and x.flags.c_contiguous:
-        tensor = torch.from_numpy(x)  # shares the array's memory, as below; the common case kept short
-        if DEVICE.type != "cpu":
-            tensor = tensor.to(DEVICE)
+    if kind is np.ndarray and x.dtype.kind in "biuf" and (flags := x.flags).writeable and flags.c_contiguous:
+        # The common case (a batch, a served row) kept to few reads: it shares the array's memory, as below.
+        tensor = torch.from_numpy(x) if _ON_CPU else torch.from_numpy(x).to(DEVICE)
         return tensor if dtype is None else tensor.to(to_torch_dtype(dtype))
     if isinstance(x, Variable):
         return convert_to_tensor(x.value, dtype)
@@ -116,14 +120,14 @@ def convert_to_tensor(x, dtype=None, sparse=None):
 def convert_to_numpy(x) -> np.ndarray:
     """A NumPy copy of ``x``: on CPU ``Tensor.numpy()`` shares memory, and lamina updates weights in
     place, so an alias would change under the user's feet (``get_weights()`` before ``fit``)."""
-    if isinstance(x, Variable):
-        x = x.value
-    if isinstance(x, torch.Tensor):
-        x = x.detach()
-        if x.dtype == torch.bfloat16:
-            x = x.float()
-        return np.array(x.cpu().numpy())
-    return np.array(x)
+    if type(x) is not _Tensor:
+        if isinstance(x, Variable):
+            x = x.value
+        if not isinstance(x, _Tensor):
+            return np.array(x)
+    if x.dtype is _BFLOAT16:
+        x = x.float()
+    return x.numpy(force=True).copy()  # force: detached and on the host, in one call
 
 
 def is_tensor(x) -> bool:

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 
 from lamina import config
 from lamina.backend.common.conv_utils import conv_transpose_crops, dilated_windows, expand, pool_windows, same_pads
+from lamina.backend.common.variable import Variable
 from lamina.backend.torch import fused_conv, numpy
 from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
 from lamina.backend.torch.numpy import _operands, _tensor
@@ -211,20 +212,21 @@ def _bias(bias, x):
     """``bias`` as a tensor of ``x``'s dtype, or None."""
     if bias is None:
         return None
-    bias = _tensor(bias)
+    bias = bias.value if isinstance(bias, Variable) else _tensor(bias)
     return bias if bias.dtype == x.dtype else bias.to(x.dtype)
 
 
 def biased_matmul(inputs, kernel, bias=None):
     """``inputs @ kernel + bias`` for a 2-D ``kernel``: torch's ``linear`` (``addmm``: the bias is added
     in the GEMM, and its gradient comes from the same backward call). Products torch's linear does not
-    take (ints, bool) are a matmul and an add."""
-    product_only = bias is None or not torch.is_floating_point(_tensor(inputs))
-    if product_only:
+    take (ints, bool) are a matmul and an add. Dense calls it once per layer call, so a served one-row
+    prediction spends as much time here as in the GEMV: the common case reads each operand once."""
+    x = _tensor(inputs)
+    if bias is None or not torch.is_floating_point(x):
         product = numpy.matmul(inputs, kernel)
         return product if bias is None else numpy.add(product, bias)
-    x, kernel = _operands(inputs, kernel)
-    if type(kernel) is torch.nn.Parameter and not torch.is_grad_enabled() and kernel.device.type == "cpu":
+    x, kernel = _operands(x, kernel.value if isinstance(kernel, Variable) else kernel)
+    if type(kernel) is torch.nn.Parameter and kernel.is_cpu and not torch.is_grad_enabled():
         weight = numpy._linear_layout(kernel)  # the cached (out, in) copy inference GEMMs prefer
     else:
         weight = kernel.t()

@@ -13,7 +13,7 @@ import torch
 
 from lamina import tree
 from lamina.backend.common.variable import state_structure_version
-from lamina.backend.torch.core import convert_to_tensor
+from lamina.backend.torch.core import convert_to_numpy, convert_to_tensor
 
 TRACED = False  # a step runs eagerly: host values (strings) reach the layers that take them
 
@@ -63,6 +63,19 @@ class Steps:
 
     def predict(self, x):
         return self.hooks.forward(_as_tensors(x), False)
+
+    def predict_on_host(self, x):
+        """``predict`` of one batch without autograd, its outputs as NumPy arrays: the whole of a served
+        prediction, kept to the few calls it needs (a one-row call costs little more than its GEMVs)."""
+        enabled = torch.is_grad_enabled()
+        torch._C._set_grad_enabled(False)  # torch.no_grad's effect without its five Python calls
+        try:
+            outputs = self.hooks.forward(_as_tensors(x), False)
+        finally:
+            torch._C._set_grad_enabled(enabled)
+        if type(outputs) is torch.Tensor:
+            return convert_to_numpy(outputs)
+        return tree.map_structure(convert_to_numpy, outputs)
 
     def expect_batch_rows(self, kind: str, rows: int | None) -> None:
         """Eager steps have nothing to compile ahead for a later batch shape (torch.compile, with

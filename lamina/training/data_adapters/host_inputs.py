@@ -68,10 +68,15 @@ def host_stage(model, data):
     """A context yielding ``data`` (a batch ``(x, y, sample_weight)`` or ``(x,)``) with the model's front host
     layers applied to ``x``; within the block those layers pass their (precomputed) input through. Without
     such layers it yields ``data`` as it is (the common case, kept to a ``nullcontext``)."""
-    found = front_host_layers(model)
-    if not found and not (backend.engine.step.TRACED and takes_strings(model)):
+    if not stages_on_host(model):
         return contextlib.nullcontext(data)
-    return _staged(model, data, found)
+    return _staged(model, data, front_host_layers(model))
+
+
+def stages_on_host(model) -> bool:
+    """Whether a batch for ``model`` has a host stage: front host layers to run, or strings for a traced
+    step to refuse."""
+    return bool(front_host_layers(model)) or (backend.engine.step.TRACED and takes_strings(model))
 
 
 @contextlib.contextmanager
