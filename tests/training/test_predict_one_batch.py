@@ -93,3 +93,15 @@ def test_an_overridden_predict_step_serves_one_batch_too(engine, rng):
     x = rng.standard_normal((2, 5)).astype("float32")
     np.testing.assert_allclose(model.predict(x, verbose=0), 2 * convert_to_numpy(model(x)), rtol=1e-6)
     np.testing.assert_allclose(model.predict(x, batch_size=1, verbose=0), 2 * convert_to_numpy(model(x)), rtol=1e-6)
+
+
+def test_the_host_stage_follows_a_changed_stack(engine):
+    """Which layers run before the step is remembered per model structure: after the front host layer is
+    popped, predict no longer applies it (it once did, from a cache kept for good)."""
+    hashing = layers.Hashing(num_bins=5)
+    model = lamina.Sequential([hashing])
+    x = np.array([[1, 2, 3], [40, 50, 60]], "int64")
+    np.testing.assert_array_equal(model.predict(x, verbose=0), convert_to_numpy(hashing(x)))
+    model.pop()
+    model.add(layers.Activation("linear"))
+    np.testing.assert_array_equal(model.predict(x, verbose=0), x)

@@ -18,16 +18,27 @@ import contextlib
 import numpy as np
 
 from lamina import backend, tree
+from lamina.backend.common.variable import state_structure_version
 from lamina.layers.preprocessing.host_layer import host_outputs_given
 from lamina.utils.argument_validation import check_array_dtype, is_text_array
 
 
+def _per_structure(model, key: str, find):
+    """``find(model)``, kept in the model until a layer is tracked or let go anywhere (the state structure
+    version changes): every batch, and every served prediction, asks."""
+    version = state_structure_version()
+    cached = model.__dict__.get(key)
+    if cached is None or cached[0] != version:
+        cached = model.__dict__[key] = (version, find(model))
+    return cached[1]
+
+
 def front_host_layers(model) -> list:
-    """``(input position, layer)`` for each host layer reading a model input directly (found once, cached)."""
-    cached = model.__dict__.get("_front_host_layers")
-    if cached is not None:
-        return cached
-    found = []
+    """``(input position, layer)`` for each host layer reading a model input directly."""
+    return _per_structure(model, "_front_host_layers", _find_front_host_layers)
+
+
+def _find_front_host_layers(model) -> list:
     plan = getattr(model, "_plan", None)
     if plan is not None:  # a functional graph
         positions = {id(tensor): i for i, tensor in enumerate(getattr(model, "inputs", None) or [])}
@@ -37,19 +48,16 @@ def front_host_layers(model) -> list:
                 id(t) for t in tree.flatten((list(step.args), dict(step.kwargs))) if id(t) in positions]
             for key in arguments:
                 readers.setdefault(key, []).append(step.operation)
-        found = [(positions[key], ops[0]) for key, ops in readers.items()
-                 if key in positions and len(ops) == 1 and getattr(ops[0], "runs_on_host", False)]
-    elif hasattr(model, "_stack"):  # a Sequential model: its first layer reads the input
-        stack = model._stack
-        if stack and getattr(stack[0], "runs_on_host", False):
-            found = [(0, stack[0])]
-    model.__dict__["_front_host_layers"] = found
-    return found
+        return [(positions[key], ops[0]) for key, ops in readers.items()
+                if key in positions and len(ops) == 1 and getattr(ops[0], "runs_on_host", False)]
+    stack = getattr(model, "_stack", None)  # a Sequential model: its first layer reads the input
+    return [(0, stack[0])] if stack and getattr(stack[0], "runs_on_host", False) else []
 
 
 def takes_strings(model) -> bool:
     """Whether ``model`` holds a layer that takes strings, wherever it stands."""
-    return any(layer.runs_on_host for layer in model._all_layers()[1:])
+    return _per_structure(model, "_takes_strings",
+                          lambda model: any(layer.runs_on_host for layer in model._all_layers()[1:]))
 
 
 def _replace(x, model, position: int, layer):
@@ -76,7 +84,8 @@ def host_stage(model, data):
 def stages_on_host(model) -> bool:
     """Whether a batch for ``model`` has a host stage: front host layers to run, or strings for a traced
     step to refuse."""
-    return bool(front_host_layers(model)) or (backend.engine.step.TRACED and takes_strings(model))
+    return _per_structure(model, "_stages_on_host", lambda model: bool(front_host_layers(model)) or (
+        backend.engine.step.TRACED and takes_strings(model)))
 
 
 @contextlib.contextmanager
