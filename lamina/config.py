@@ -15,7 +15,7 @@ _DEFAULTS = {
     "floatx": "float32",
     "epsilon": 1e-7,
     "image_data_format": "channels_last",
-    "reuse_host_memory": True,  # see lamina/backend/torch/host_memory.py
+    "reuse_host_memory": True,  # see lamina/backend/common/host_memory.py
 }
 _FLOAT_TYPES = ("float16", "bfloat16", "float32", "float64")
 _DATA_FORMATS = ("channels_last", "channels_first")
@@ -57,7 +57,7 @@ def device() -> str | None:
 
 def reuse_host_memory() -> bool:
     """Whether the torch engine keeps freed host memory for reuse (``LAMINA_REUSE_HOST_MEMORY=0`` or
-    ``"reuse_host_memory": false`` in the config file turn it off; see ``backend/torch/host_memory.py``)."""
+    ``"reuse_host_memory": false`` in the config file turn it off; see ``backend/common/host_memory.py``)."""
     return bool(_settings["reuse_host_memory"])
 
 

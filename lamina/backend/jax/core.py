@@ -17,7 +17,7 @@ import jax.numpy as jnp
 import numpy as np
 
 from lamina import config, tree
-from lamina.backend.common import dtypes, scopes
+from lamina.backend.common import dtypes, host_memory, scopes
 from lamina.backend.common.loops import leading_length
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.backend.common.variable import Variable as _VariableBase
@@ -40,6 +40,7 @@ def _pick_device():
 
 
 DEVICE = _pick_device()
+host_memory.reuse_freed_memory(config.reuse_host_memory())
 
 
 def engine_dtype(dtype) -> np.dtype:

@@ -9,11 +9,10 @@ import numpy as np
 import torch
 
 from lamina import config, tree
-from lamina.backend.common import dtypes
+from lamina.backend.common import dtypes, host_memory
 from lamina.backend.common.loops import leading_length
 from lamina.backend.common.symbolic import SymbolicTensor
 from lamina.backend.common.variable import Variable as _VariableBase
-from lamina.backend.torch import host_memory
 
 NAME = "torch"
 Tensor = torch.Tensor
