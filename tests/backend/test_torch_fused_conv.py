@@ -64,3 +64,62 @@ def test_relu_conv_layers_run_the_fused_kernel(engine, rng):
     windows = np.lib.stride_tricks.sliding_window_view(x, (3, 3), axis=(1, 2))  # (4, 6, 6, 2, 3, 3)
     expected = np.maximum(np.einsum("nhwcij,ijco->nhwo", windows, kernel) + bias, 0)
     np.testing.assert_allclose(lamina.backend.convert_to_numpy(model.layers[0](x)), expected, rtol=1e-5, atol=1e-5)
+
+
+
+def _conv_relu_pool_gradients(pool, also_used, fused):
+    """``pool(relu(conv(x)))``, the gradients of ``sum(c * pooled)`` (plus, with ``also_used``, of a second
+    use of the ReLU's output) with respect to the input, kernel and bias, and a second derivative: through
+    lamina's ops or through torch's own."""
+    import torch
+    import torch.nn.functional as F
+
+    from lamina.backend.torch import nn
+
+    rng = np.random.default_rng(0)
+    x = torch.tensor(rng.standard_normal((2, 9, 8, 3)), dtype=torch.float32, requires_grad=True)
+    kernel = torch.tensor(rng.standard_normal((3, 3, 3, 4)), dtype=torch.float32, requires_grad=True)
+    bias = torch.tensor(rng.standard_normal(4) - 0.5, dtype=torch.float32, requires_grad=True)
+    size, strides, padding = pool
+    if fused:
+        activation = nn.conv(x, kernel, bias=bias, relu=True, data_format="channels_last")
+        pooled = nn.max_pool(activation, size, strides, padding, data_format="channels_last")
+    else:
+        activation = torch.relu(F.conv2d(x.movedim(-1, 1), kernel.permute(3, 2, 0, 1), bias)).movedim(1, -1)
+        pooled = F.max_pool2d(activation.movedim(-1, 1), size, strides, ceil_mode=padding == "same").movedim(1, -1)
+    cotangent = torch.tensor(rng.standard_normal(pooled.shape), dtype=torch.float32)
+    total = (pooled * cotangent).sum() + (activation.square().sum() if also_used else 0)
+    grads = torch.autograd.grad(total, (x, kernel, bias), create_graph=True)
+    second = torch.autograd.grad((grads[0] ** 2).sum(), kernel)[0]
+    return pooled, (*grads, second)
+
+
+@pytest.mark.parametrize("pool", [(2, 2, "valid"), (3, 2, "valid"), (2, 2, "same"), (3, 1, "valid")])
+@pytest.mark.parametrize("also_used", [False, True])
+def test_max_pool_of_a_conv_relu_differentiates_in_one_node(engine, pool, also_used):
+    """ReLU's backward runs on the pooled gradient: the same values, gradients and second derivatives as
+    torch's ReLU on the whole activation, with overlapping windows, "same" padding's partial window and a
+    second use of the activation (whose gradient goes through the convolution's own node)."""
+    pooled, grads = _conv_relu_pool_gradients(pool, also_used, fused=True)
+    assert type(pooled.grad_fn).__name__ == "PermuteBackward0"
+    assert type(pooled.grad_fn.next_functions[0][0]).__name__ == "_Conv2dReLUMaxPoolBackward"
+    expected_pooled, expected = _conv_relu_pool_gradients(pool, also_used, fused=False)
+    np.testing.assert_allclose(pooled.detach().numpy(), expected_pooled.detach().numpy(), rtol=1e-5, atol=1e-5)
+    for got, want in zip(grads, expected):
+        np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=1e-4, atol=1e-4)
+
+
+def test_max_pool_of_a_conv_relu_after_its_backward(engine):
+    """Pooling an activation whose graph a backward pass has freed still pools (as torch's own pooling
+    does); only differentiating it again fails, with torch's error."""
+    import torch
+
+    from lamina.backend.torch import nn
+
+    x = torch.ones((1, 4, 4, 1), requires_grad=True)
+    activation = nn.conv(x, torch.ones((3, 3, 1, 2), requires_grad=True), relu=True, data_format="channels_last")
+    activation.sum().backward()
+    pooled = nn.max_pool(activation, 2, 2, "valid", data_format="channels_last")
+    np.testing.assert_array_equal(pooled.detach().numpy(), np.full((1, 1, 1, 2), 9.0))
+    with pytest.raises(RuntimeError, match="backward through the graph a second time"):
+        pooled.sum().backward()

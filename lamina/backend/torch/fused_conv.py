@@ -5,6 +5,11 @@ For the first convolution of Keras' MNIST convnet (a (128, 26, 26, 32) output) t
 2.3 ms against 6.3 ms for the convolution and a separate ReLU. The backward is the one autograd would run:
 ReLU's (``threshold_backward`` on the output) then the convolution's (``convolution_backward``), so
 gradients are torch's own, and higher-order gradients differentiate through both.
+
+Max pooling such an output (conv, ReLU, pool: the convnet's brick) differentiates through one node,
+``max_pool_of_conv_relu``: ReLU and max commute, so the ReLU's backward can run on the pooled gradient
+(a quarter of the size for 2x2 windows) instead of on the whole activation. An epoch of that convnet
+(``bench/image_cnn.py``, one thread) took 2.62 s against 2.78 s without it.
 """
 
 from __future__ import annotations
@@ -28,21 +33,66 @@ def conv2d_relu(x, weight, bias, stride, padding, dilation, groups):
     return _Conv2dReLU.apply(x, weight, bias, arguments)
 
 
+def max_pool_of_conv_relu(x, pool_size, strides, padding, ceil_mode):
+    """``F.max_pool2d(x, ...)`` as one autograd node with the convolution, when ``x`` is (a view with the
+    layout of) a ``conv2d_relu`` output that autograd records; None otherwise.
+
+    The convolution's own node stays in the graph for any other use of its output: gradients through
+    both add up as they would through the separate nodes.
+    """
+    base = x._base if x._is_view() else x
+    if not (torch.is_grad_enabled() and isinstance(base.grad_fn, _Conv2dReLU._backward_cls)
+            and x.shape == base.shape and x.stride() == base.stride()
+            and x.storage_offset() == base.storage_offset()):
+        return None
+    conv = base.grad_fn
+    try:
+        inputs, weight, bias, activation = conv.saved_tensors
+    except RuntimeError:  # freed by a backward pass already: pooling still works, as torch's own does
+        return None
+    pool_arguments = (list(pool_size), list(strides), list(padding), [1, 1], ceil_mode)
+    return _Conv2dReLUMaxPool.apply(inputs, weight, bias, activation.detach(), conv.arguments, pool_arguments)
+
+
+def _convolution_backward(ctx, grad, x, weight):
+    """The gradients of a convolution's input, weight and bias that ``ctx``'s node needs."""
+    padding, stride, dilation, groups = ctx.arguments
+    wanted = [ctx.needs_input_grad[0], ctx.needs_input_grad[1],
+              ctx.bias_shape is not None and ctx.needs_input_grad[2]]
+    return torch.ops.aten.convolution_backward(grad, x, weight, ctx.bias_shape, stride, padding, dilation, False,
+                                               [0, 0], groups, wanted)
+
+
 class _Conv2dReLU(torch.autograd.Function):
     @staticmethod
     def forward(ctx, x, weight, bias, arguments):
         y = _POINTWISE(x, weight, bias, *arguments, "relu", [], "")
-        ctx.save_for_backward(x, weight, y)
-        ctx.arguments, ctx.has_bias = arguments, bias is not None
+        ctx.save_for_backward(x, weight, bias, y)
+        ctx.arguments = arguments
+        ctx.bias_shape = None if bias is None else [weight.shape[0]]
         return y
 
     @staticmethod
     def backward(ctx, grad):
-        x, weight, y = ctx.saved_tensors
-        padding, stride, dilation, groups = ctx.arguments
-        grad = torch.ops.aten.threshold_backward(grad, y, 0)
-        wanted = [ctx.needs_input_grad[0], ctx.needs_input_grad[1], ctx.has_bias and ctx.needs_input_grad[2]]
-        grad_x, grad_weight, grad_bias = torch.ops.aten.convolution_backward(
-            grad, x, weight, [weight.shape[0]] if ctx.has_bias else None, stride, padding, dilation, False,
-            [0, 0], groups, wanted)
+        x, weight, _, y = ctx.saved_tensors
+        grad_x, grad_weight, grad_bias = _convolution_backward(ctx, torch.ops.aten.threshold_backward(grad, y, 0),
+                                                               x, weight)
         return grad_x, grad_weight, grad_bias, None
+
+
+class _Conv2dReLUMaxPool(torch.autograd.Function):
+    @staticmethod
+    def forward(ctx, x, weight, bias, activation, conv_arguments, pool_arguments):
+        pooled, indices = torch.ops.aten.max_pool2d_with_indices(activation, *pool_arguments)
+        ctx.save_for_backward(x, weight, activation, pooled, indices)
+        ctx.arguments, ctx.pool_arguments = conv_arguments, pool_arguments
+        ctx.bias_shape = None if bias is None else [weight.shape[0]]
+        return pooled
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, weight, activation, pooled, indices = ctx.saved_tensors
+        grad = torch.ops.aten.threshold_backward(grad, pooled, 0)  # ReLU's, where the pooled value is zero
+        grad = torch.ops.aten.max_pool2d_with_indices_backward(grad, activation, *ctx.pool_arguments, indices)
+        grad_x, grad_weight, grad_bias = _convolution_backward(ctx, grad, x, weight)
+        return grad_x, grad_weight, grad_bias, None, None, None

@@ -350,7 +350,10 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
         lowest = float("-inf") if x.is_floating_point() else torch.iinfo(x.dtype).min
         x, geometry = _pad_spatial(x, same_pads(x.shape[2:], pool_size, strides), lowest), (0, False)
     pad, ceil_mode = geometry
-    y = _MAX_POOL[x.ndim - 2](x, pool_size, strides, padding=pad, ceil_mode=ceil_mode)
+    y = fused_conv.max_pool_of_conv_relu(x, pool_size, strides, expand(pad, 2), ceil_mode) if x.ndim == 4 \
+        and x.requires_grad else None
+    if y is None:
+        y = _MAX_POOL[x.ndim - 2](x, pool_size, strides, padding=pad, ceil_mode=ceil_mode)
     return _restore_pooled(y, inputs, channels_last)
 
 
