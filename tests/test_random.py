@@ -68,6 +68,18 @@ def test_dropout_zeroes_and_rescales(engine):
         random.dropout(inputs, 1.5)
 
 
+
+@pytest.mark.parametrize("rate", [0.1, 0.2, 0.5, 0.9])
+def test_dropout_draws_independent_entries_at_the_rate(engine, rate):
+    """Over an odd-sized input the share dropped is ``rate``, and neighbouring entries (which the JAX engine
+    draws from the two halves of one random word) drop independently: their correlation is about 0."""
+    kept = to_numpy(random.dropout(np.ones((301, 101), "float32"), rate, seed=11)).reshape(-1) > 0
+    assert abs((~kept).mean() - rate) < 0.01
+    assert abs(np.corrcoef(kept[:-1], kept[1:])[0, 1]) < 0.02
+    assert abs(np.corrcoef(kept[:-2], kept[2:])[0, 1]) < 0.02
+    again = to_numpy(random.dropout(np.ones((301, 101), "float32"), rate, seed=11)).reshape(-1) > 0
+    np.testing.assert_array_equal(again, kept)
+
 def test_shuffle_is_a_permutation(engine):
     data = np.arange(20).reshape(4, 5)
     shuffled = to_numpy(random.shuffle(data, axis=1, seed=7))

@@ -9,6 +9,7 @@ step as an input gives the same numbers as the same seed passed eagerly.
 from __future__ import annotations
 
 import functools
+import math
 
 import jax
 import jax.numpy as jnp
@@ -84,10 +85,24 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
     return samples.T.astype(engine_dtype(dtype))
 
 
+def _kept(seed, keep: float, shape: tuple):
+    """Bernoulli(``keep``) draws of ``shape`` from 16 random bits each (``keep`` resolved to 1/65536).
+
+    ``jax.random.bernoulli`` draws 32 bits an element, and threefry is most of a dropout's cost on the CPU
+    (0.44 ms for a (128, 512) mask, 0.26 ms from half the bits): an epoch of ``bench/char_cnn.py``, whose
+    dropout masks (128, 400, 32) embeddings, took 2.85 s against 3.00 s. A dropout rate needs no finer steps
+    than 1/65536.
+    """
+    size = math.prod(shape)
+    words = jax.random.bits(_key(seed), ((size + 1) // 2,), jnp.uint32)
+    halves = jax.lax.bitcast_convert_type(words, jnp.uint16).reshape(-1)[:size].reshape(shape)
+    return halves.astype(jnp.int32) < round(keep * 65536)
+
+
 def dropout(inputs, rate, noise_shape, seed=None):
     x = _tensor(inputs)
     keep = 1.0 - rate
-    mask = jax.random.bernoulli(_key(seed), keep, tuple(noise_shape)).astype(x.dtype)
+    mask = _kept(seed, keep, tuple(noise_shape)).astype(x.dtype)
     if keep > 0:
         mask = mask / keep
     return x * mask
