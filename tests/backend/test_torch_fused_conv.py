@@ -67,7 +67,7 @@ def test_relu_conv_layers_run_the_fused_kernel(engine, rng):
 
 
 
-def _conv_relu_pool_gradients(pool, also_used, fused):
+def _conv_relu_pool_gradients(pool, also_used, fused, use_bias=True):
     """``pool(relu(conv(x)))``, the gradients of ``sum(c * pooled)`` (plus, with ``also_used``, of a second
     use of the ReLU's output) with respect to the input, kernel and bias, and a second derivative: through
     lamina's ops or through torch's own."""
@@ -79,7 +79,7 @@ def _conv_relu_pool_gradients(pool, also_used, fused):
     rng = np.random.default_rng(0)
     x = torch.tensor(rng.standard_normal((2, 9, 8, 3)), dtype=torch.float32, requires_grad=True)
     kernel = torch.tensor(rng.standard_normal((3, 3, 3, 4)), dtype=torch.float32, requires_grad=True)
-    bias = torch.tensor(rng.standard_normal(4) - 0.5, dtype=torch.float32, requires_grad=True)
+    bias = torch.tensor(rng.standard_normal(4) - 0.5, dtype=torch.float32, requires_grad=True) if use_bias else None
     size, strides, padding = pool
     if fused:
         activation = nn.conv(x, kernel, bias=bias, relu=True, data_format="channels_last")
@@ -89,21 +89,22 @@ def _conv_relu_pool_gradients(pool, also_used, fused):
         pooled = F.max_pool2d(activation.movedim(-1, 1), size, strides, ceil_mode=padding == "same").movedim(1, -1)
     cotangent = torch.tensor(rng.standard_normal(pooled.shape), dtype=torch.float32)
     total = (pooled * cotangent).sum() + (activation.square().sum() if also_used else 0)
-    grads = torch.autograd.grad(total, (x, kernel, bias), create_graph=True)
+    grads = torch.autograd.grad(total, [t for t in (x, kernel, bias) if t is not None], create_graph=True)
     second = torch.autograd.grad((grads[0] ** 2).sum(), kernel)[0]
     return pooled, (*grads, second)
 
 
 @pytest.mark.parametrize("pool", [(2, 2, "valid"), (3, 2, "valid"), (2, 2, "same"), (3, 1, "valid")])
-@pytest.mark.parametrize("also_used", [False, True])
-def test_max_pool_of_a_conv_relu_differentiates_in_one_node(engine, pool, also_used):
+@pytest.mark.parametrize("also_used, use_bias", [(False, True), (True, True), (False, False)])
+def test_max_pool_of_a_conv_relu_differentiates_in_one_node(engine, pool, also_used, use_bias):
     """ReLU's backward runs on the pooled gradient: the same values, gradients and second derivatives as
     torch's ReLU on the whole activation, with overlapping windows, "same" padding's partial window and a
-    second use of the activation (whose gradient goes through the convolution's own node)."""
-    pooled, grads = _conv_relu_pool_gradients(pool, also_used, fused=True)
+    second use of the activation (whose gradient goes through the convolution's own node), with and without
+    a bias."""
+    pooled, grads = _conv_relu_pool_gradients(pool, also_used, True, use_bias)
     assert type(pooled.grad_fn).__name__ == "PermuteBackward0"
     assert type(pooled.grad_fn.next_functions[0][0]).__name__ == "_Conv2dReLUMaxPoolBackward"
-    expected_pooled, expected = _conv_relu_pool_gradients(pool, also_used, fused=False)
+    expected_pooled, expected = _conv_relu_pool_gradients(pool, also_used, False, use_bias)
     np.testing.assert_allclose(pooled.detach().numpy(), expected_pooled.detach().numpy(), rtol=1e-5, atol=1e-5)
     for got, want in zip(grads, expected):
         np.testing.assert_allclose(got.detach().numpy(), want.detach().numpy(), rtol=1e-4, atol=1e-4)
