@@ -124,3 +124,26 @@ def test_max_pool_of_a_conv_relu_after_its_backward(engine):
     np.testing.assert_array_equal(pooled.detach().numpy(), np.full((1, 1, 1, 2), 9.0))
     with pytest.raises(RuntimeError, match="backward through the graph a second time"):
         pooled.sum().backward()
+
+
+def test_max_pool_of_a_channels_first_conv_relu(engine, rng):
+    """Channels-first tensors (no layout views in between) take the one-node path too, with torch's values
+    and gradients."""
+    import torch
+    import torch.nn.functional as F
+
+    from lamina.backend.torch import nn
+
+    x = torch.tensor(rng.standard_normal((2, 3, 9, 8)), dtype=torch.float32, requires_grad=True)
+    kernel = torch.tensor(rng.standard_normal((3, 3, 3, 4)), dtype=torch.float32, requires_grad=True)
+    bias = torch.tensor(rng.standard_normal(4) - 0.5, dtype=torch.float32, requires_grad=True)
+    pooled = nn.max_pool(nn.conv(x, kernel, bias=bias, relu=True, data_format="channels_first"), 2, 2, "valid",
+                         data_format="channels_first")
+    assert type(pooled.grad_fn).__name__ == "_Conv2dReLUMaxPoolBackward"
+    expected = F.max_pool2d(torch.relu(F.conv2d(x, kernel.permute(3, 2, 0, 1), bias)), 2, 2)
+    cotangent = torch.tensor(rng.standard_normal(pooled.shape), dtype=torch.float32)
+    grads = torch.autograd.grad((pooled * cotangent).sum(), (x, kernel, bias))
+    expected_grads = torch.autograd.grad((expected * cotangent).sum(), (x, kernel, bias))
+    np.testing.assert_allclose(pooled.detach().numpy(), expected.detach().numpy(), rtol=1e-5, atol=1e-5)
+    for got, want in zip(grads, expected_grads):
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-4, atol=1e-5)
