@@ -87,19 +87,31 @@ def categorical(logits, num_samples, dtype="int32", seed=None):
     return samples.to(to_torch_dtype(dtype))
 
 
-def dropout(inputs, rate, noise_shape, seed=None):
-    """``inputs`` with entries zeroed at probability ``rate`` and the rest scaled by ``1 / (1 - rate)``.
+def _kept(seed, keep: float, shape: tuple, device) -> torch.Tensor:
+    """Bernoulli(``keep``) draws of ``shape`` as a bool mask, from 16 random bits each (``keep`` resolved
+    to 1/65536, as on JAX).
 
-    The mask is ``uniform < keep`` compared in place: torch's vectorised ``rand`` makes it 3x faster on the
-    CPU than ``bernoulli_`` with a float probability, which is not vectorised.
+    One full-range 64-bit draw gives four entries: 0.3 ms for the (128, 1600) mask of
+    ``bench/image_cnn.py`` against 0.7 ms for ``rand(...) < keep`` (which draws a float per entry), 4.9 ms
+    against 6.2 ms for the (128, 400, 32) one of ``bench/char_cnn.py``.
     """
+    size = math.prod(shape)
+    threshold = round(keep * 65536) - 32768  # an int16 draw below it keeps its entry
+    if threshold > 32767:
+        return torch.ones(shape, dtype=torch.bool, device=device)
+    words = torch.empty((size + 3) // 4, dtype=torch.int64, device=device)
+    words.random_(-2 ** 63, 2 ** 63 - 1, generator=_generator(seed))
+    return words.view(torch.int16)[:size].view(shape) < threshold
+
+
+def dropout(inputs, rate, noise_shape, seed=None):
+    """``inputs`` with entries zeroed at probability ``rate`` and the rest scaled by ``1 / (1 - rate)``."""
     x = _tensor(inputs)
     keep = 1.0 - rate
-    mask = torch.rand(tuple(noise_shape), generator=_generator(seed), dtype=_work_dtype(x.dtype), device=x.device)
-    mask = mask.lt_(keep)
+    mask = _kept(seed, keep, tuple(noise_shape), x.device).to(x.dtype)
     if keep > 0:
         mask.mul_(1.0 / keep)
-    return x * mask.to(x.dtype)
+    return x * mask
 
 
 def shuffle(x, axis=0, seed=None):
