@@ -5,7 +5,8 @@ hand-written JAX loop, lamina on torch and lamina on JAX. Each part runs in its 
 lamina picks its engine at import and so that each peak RSS is that part's alone.
 
 With ``--keras-python PATH`` (an interpreter where Keras 3 is installed; lamina never imports Keras), the
-same workloads also run on Keras, one part per engine: the workloads are written against the Keras API, and
+same workloads also run on Keras, one part per engine of ``--keras-engines`` (TensorFlow too, where that
+interpreter has it): the workloads are written against the Keras API, and
 in a Keras part ``import lamina`` gives the ``keras`` module, so both libraries run the same code in the same
 round (the peers the performance targets are set against). The parts run one after
 another in rounds, in a rotated order; every ratio divides a part's time by the torch loop's time of the
@@ -34,6 +35,7 @@ PARTS = {  # part -> (column label, the engine of a lamina or Keras part; None f
     "lamina-jax": ("lamina/jax", "jax"),
     "keras-torch": ("Keras/torch", "torch"),
     "keras-jax": ("Keras/jax", "jax"),
+    "keras-tensorflow": ("Keras/tf", "tensorflow"),
 }
 LAMINA_PARTS = [part for part in PARTS if part.startswith("lamina-")]
 KERAS_PARTS = [part for part in PARTS if part.startswith("keras-")]
@@ -92,7 +94,8 @@ def part_environment(args) -> dict:
     if not args.one_thread:
         return {}
     xla = (os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
-    return {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "XLA_FLAGS": xla.strip()}
+    return {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "XLA_FLAGS": xla.strip(),
+            "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1"}
 
 
 def spawn_part(workload, part: str, args):
@@ -265,6 +268,9 @@ def main(workloads, doc: str, default_out=None, engines=None) -> None:
                         help="torch and XLA on one thread each: steadier numbers on a loaded machine")
     parser.add_argument("--keras-python", metavar="PATH",
                         help="an interpreter with Keras 3 installed: also run the workloads on Keras, per engine")
+    parser.add_argument("--keras-engines", metavar="LIST",
+                        help="Keras backends to run with --keras-python, comma-separated, of torch, jax and "
+                             "tensorflow (default: those of --engines)")
     parser.add_argument("--dry-run", action="store_true", help="print the commands, run nothing")
     parser.add_argument("--part", choices=list(PARTS), help=argparse.SUPPRESS)  # one part, in this process
     args = parser.parse_args()
@@ -278,10 +284,11 @@ def main(workloads, doc: str, default_out=None, engines=None) -> None:
     engines = [e.strip() for e in args.engines.split(",") if e.strip()]
     parts = ["torch", "jax"] + [f"lamina-{e}" for e in engines]
     if args.keras_python:
-        parts += [f"keras-{e}" for e in engines]
+        keras_engines = args.keras_engines.split(",") if args.keras_engines else engines
+        parts += [f"keras-{e.strip()}" for e in keras_engines if e.strip()]
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
-        parser.error(f"unknown engine(s) in --engines: {unknown}")
+        parser.error(f"unknown engine(s) in --engines or --keras-engines: {unknown}")
     if args.dry_run:
         environment = [f"{k}={v!r}" for k, v in part_environment(args).items()]
         for workload in workloads:
