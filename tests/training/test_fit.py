@@ -35,6 +35,22 @@ def test_one_sgd_step_matches_hand_computation(engine):
     np.testing.assert_allclose(model.layers[0].get_weights()[0], w - 0.1 * grad, rtol=1e-6)
 
 
+def test_steps_flush_denormals_to_zero_and_give_the_thread_back(engine):
+    """A denormal weight reads as zero in predict, evaluate and fit on every engine, as XLA and TensorFlow
+    compute (lamina's torch steps set the CPU's flush-to-zero modes), and the caller's thread is left as it
+    was."""
+    model = lamina.Sequential([lamina.Input((1,)), layers.Dense(
+        1, use_bias=False, kernel_initializer=lamina.initializers.Constant(1e-39))])
+    model.compile(optimizer=lamina.optimizers.SGD(learning_rate=0.0), loss="mae")
+    x, y = np.ones((4, 1), "float32"), np.zeros((4, 1), "float32")
+    assert model.layers[0].get_weights()[0][0, 0] == np.float32(1e-39)  # stored as given
+    assert model.predict(x, verbose=0).tolist() == [[0.0]] * 4  # one batch
+    assert model.predict(x, batch_size=2, verbose=0).tolist() == [[0.0]] * 4  # the epoch loop
+    assert model.evaluate(x, y, verbose=0) == 0.0
+    assert model.fit(x, y, epochs=1, verbose=0).history["loss"] == [0.0]
+    assert np.float32(1e-39) * np.float32(1.0) != 0
+
+
 def test_model_learns_and_logs_follow_keras(engine, rng):
     x, y = linearly_separable(rng)
     model = small_classifier()

@@ -8,14 +8,41 @@ compiled by ``torch.compile``.
 
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import torch
 
 from lamina import tree
 from lamina.backend.common.variable import state_structure_version
-from lamina.backend.torch.core import convert_to_numpy, convert_to_tensor
+from lamina.backend.torch.core import DEVICE, convert_to_numpy, convert_to_tensor
 
 TRACED = False  # a step runs eagerly: host values (strings) reach the layers that take them
+
+
+_DENORMAL, _ONE = np.float32(1e-39), np.float32(1.0)
+
+
+def _flushing_denormals(step):
+    """``step`` run with denormal floats flushed to zero on the calling thread (the CPU's FTZ and DAZ modes),
+    as XLA and TensorFlow run their steps, and the thread's mode given back after.
+
+    An optimizer's moving average for a weight whose gradient stays zero (the weights of a pixel that is
+    blank in every MNIST image) decays through the denormal range, where each multiply costs about a hundred
+    cycles: an epoch of ``bench/mlp.py`` on torch, one thread, took 2.67 s against 2.53 s flushed (in-process
+    A/B, six epochs each). Results in that range then agree with the JAX engine's. Threads of torch's
+    intra-op pool keep their own mode.
+    """
+    @functools.wraps(step)
+    def run(*args, **kwargs):
+        if DEVICE.type != "cpu" or _DENORMAL * _ONE == 0:  # not a CPU step, or flushing already
+            return step(*args, **kwargs)
+        torch.set_flush_denormal(True)
+        try:
+            return step(*args, **kwargs)
+        finally:
+            torch.set_flush_denormal(False)
+    return run
 
 
 def _as_tensors(x):
@@ -43,6 +70,7 @@ class Steps:
             self._trainable = (state_structure_version(), variables)
         return variables
 
+    @_flushing_denormals
     def train(self, x, y, sample_weight) -> None:
         """Forward, loss, gradients, one optimizer update and the metric updates for one batch. Gradients
         and the fused optimizer update stay eager under ``jit_compile``: the update's Python-float
@@ -56,14 +84,17 @@ class Steps:
                 self.hooks.optimizer.apply(list(gradients), variables)
             self.hooks.update_metrics(loss, x, y, y_pred, sample_weight)
 
+    @_flushing_denormals
     def test(self, x, y, sample_weight) -> None:
         """Forward, loss and metric updates for one batch (called under ``no_grad``)."""
         y_pred, loss = self.hooks.forward_and_loss(x, y, sample_weight, False)
         self.hooks.update_metrics(loss, x, y, y_pred, sample_weight)
 
+    @_flushing_denormals
     def predict(self, x):
         return self.hooks.forward(_as_tensors(x), False)
 
+    @_flushing_denormals
     def predict_on_host(self, x):
         """``predict`` of one batch without autograd, its outputs as NumPy arrays: the whole of a served
         prediction, kept to the few calls it needs (a one-row call costs little more than its GEMVs)."""
