@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from lamina import config
 from lamina.backend.common.conv_utils import conv_transpose_crops, dilated_windows, expand, pool_windows, same_pads
 from lamina.backend.common.variable import Variable
-from lamina.backend.torch import fused_conv, numpy
+from lamina.backend.torch import fused_conv, numpy, window_max_pool
 from lamina.backend.torch.core import convert_to_tensor, to_torch_dtype
 from lamina.backend.torch.numpy import _operands, _tensor
 
@@ -350,8 +350,11 @@ def max_pool(inputs, pool_size, strides=None, padding="valid", data_format=None)
         lowest = float("-inf") if x.is_floating_point() else torch.iinfo(x.dtype).min
         x, geometry = _pad_spatial(x, same_pads(x.shape[2:], pool_size, strides), lowest), (0, False)
     pad, ceil_mode = geometry
-    y = fused_conv.max_pool_of_conv_relu(x, pool_size, strides, expand(pad, 2), ceil_mode) if x.ndim == 4 \
+    pad = expand(pad, x.ndim - 2)
+    y = fused_conv.max_pool_of_conv_relu(x, pool_size, strides, pad, ceil_mode) if x.ndim == 4 \
         and x.requires_grad else None
+    if y is None and window_max_pool.applies(x, pool_size, strides, pad, ceil_mode):
+        y = window_max_pool.max_pool(x, pool_size)
     if y is None:
         y = _MAX_POOL[x.ndim - 2](x, pool_size, strides, padding=pad, ceil_mode=ceil_mode)
     return _restore_pooled(y, inputs, channels_last)
