@@ -4,8 +4,8 @@
 torch's CPU max pooling writes an int64 index per output, and its backward fills the whole input gradient
 with zeros before scattering into it. oneDNN, under Keras on TensorFlow, keeps a byte per output and writes
 each gradient element once; so do the numba kernels here (``window_max_pool_kernels``). For Keras' MNIST
-convnet on one thread (``bench/image_cnn.py``) an epoch took 2.02 s against 2.47 s with torch's pooling
-(in-process A/B, four epochs each), and 1.25 s against 1.46 s on two threads.
+convnet on one thread (``bench/image_cnn.py``) an epoch took 2.01 s against 2.44 s with torch's pooling
+(in-process A/B, six epochs each), and 1.25 s against 1.41 s on two threads.
 
 Values and gradients are torch's: the first maximum of a window wins, a NaN wins over numbers, rows and
 columns no window covers get zero gradient. The backward is differentiable again (scattering and gathering
@@ -19,11 +19,13 @@ process forked from one that ran them pools with torch's kernels (GNU OpenMP doe
 from __future__ import annotations
 
 import os
+import threading
 
 import torch
 
-_MAX_WINDOW = 254  # window positions must fit in a byte beside window_max_pool_kernels.DROPPED
+_MAX_WINDOW = 255  # positions 0-254 fit in a byte beside window_max_pool_kernels.DROPPED (255)
 _parallel_owner = None  # the process whose OpenMP runtime numba's parallel kernels have started in
+_one_launch_at_a_time = threading.Lock()  # numba's fallback threading layer (workqueue) is not thread-safe
 
 
 def applies(x: torch.Tensor, pool_size, strides, padding, ceil_mode: bool) -> bool:
@@ -70,12 +72,14 @@ def _launch(kernel: str, *arguments) -> None:
 
     from lamina.backend.torch import window_max_pool_kernels as kernels
 
-    threads = torch.get_num_threads()
-    _parallel_owner = os.getpid()
-    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
-    getattr(kernels, kernel)(*(a.numpy() if isinstance(a, torch.Tensor) else a for a in arguments))
-    if torch.get_num_threads() != threads:  # numba's first launch starts its threading layer, which resets it
-        torch.set_num_threads(threads)
+    arrays = [a.numpy() if isinstance(a, torch.Tensor) else a for a in arguments]
+    with _one_launch_at_a_time:
+        threads = torch.get_num_threads()
+        _parallel_owner = os.getpid()
+        numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+        getattr(kernels, kernel)(*arrays)
+        if torch.get_num_threads() != threads:  # numba's first launch starts its threading layer, which resets it
+            torch.set_num_threads(threads)
 
 
 def _grad_layout(grad: torch.Tensor) -> torch.Tensor:
