@@ -59,6 +59,40 @@ def test_window_max_pool_gives_torchs_values_and_gradients(engine, rng, shape, w
         np.testing.assert_array_equal(g.detach().numpy(), w.detach().numpy())
 
 
+def test_a_conv_relu_pool_node_differentiates_twice_through_the_window_kernels(engine, rng):
+    """The fused conv-ReLU-pool node folds ReLU's backward into the saved positions: the input gradient,
+    and its derivative with respect to the pooled cotangent, are torch's (ReLU'd zeros included)."""
+    import torch
+    import torch.nn.functional as F
+
+    from lamina.backend.torch import nn
+
+    x = torch.tensor(rng.standard_normal((2, 9, 10, 3)), dtype=torch.float32, requires_grad=True)
+    kernel = torch.tensor(rng.standard_normal((3, 3, 3, 4)), dtype=torch.float32)
+    bias = torch.tensor(rng.standard_normal(4) - 0.5, dtype=torch.float32)
+
+    def fused(x, window):
+        activation = nn.conv(x.movedim(1, -1), kernel, bias=bias, relu=True, data_format="channels_last")
+        return nn.max_pool(activation, window, window, "valid", data_format="channels_last").movedim(-1, 1)
+
+    def reference(x, window):
+        return F.max_pool2d(torch.relu(F.conv2d(x.movedim(1, -1).movedim(-1, 1), kernel.permute(3, 2, 0, 1),
+                                                bias)), window)
+
+    nchw = x.movedim(-1, 1)
+    cotangent = torch.tensor(rng.standard_normal((2, 4, 3, 4)), dtype=torch.float32)
+    direction = torch.tensor(rng.standard_normal(nchw.shape), dtype=torch.float32)
+    got = _pool_and_differentiate(fused, nchw, (2, 2), cotangent, direction)
+    want = _pool_and_differentiate(reference, nchw, (2, 2), cotangent, direction)
+    node = got[0].grad_fn
+    while type(node).__name__ == "PermuteBackward0":
+        node = node.next_functions[0][0]
+    assert type(node).__name__ == "_Conv2dReLUWindowMaxPoolBackward"
+    assert (want[0] == 0).any()  # some windows' maxima are ReLU'd zeros
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g.detach().numpy(), w.detach().numpy(), rtol=1e-5, atol=1e-5)
+
+
 @pytest.mark.parametrize("window, strides, padding, ceil_mode, layout, applies", [
     ((2, 2), (2, 2), (0, 0), False, "channels_last", True),
     ((3, 3), (2, 2), (0, 0), False, "channels_last", False),  # overlapping windows

@@ -8,8 +8,8 @@ convnet on one thread (``bench/image_cnn.py``) an epoch took 2.01 s against 2.44
 (in-process A/B, six epochs each), and 1.25 s against 1.41 s on two threads.
 
 Values and gradients are torch's: the first maximum of a window wins, a NaN wins over numbers, rows and
-columns no window covers get zero gradient. The backward is differentiable again (scattering and gathering
-by the saved positions are each other's adjoints), so higher-order gradients go through it.
+columns no window covers get zero gradient. The backward is differentiable again (its adjoint gathers by
+the saved positions, in torch's ops), so higher-order gradients go through it.
 
 The kernels run on as many threads as torch's intra-op pool has. numba's OpenMP layer shares torch's
 OpenMP runtime, whose thread count numba's start-up resets: torch's is restored after each launch. A
@@ -82,8 +82,20 @@ def _launch(kernel: str, *arguments) -> None:
             torch.set_num_threads(threads)
 
 
-def _grad_layout(grad: torch.Tensor) -> torch.Tensor:
-    return grad.contiguous(memory_format=torch.channels_last)
+def _gather(values: torch.Tensor, code: torch.Tensor, pool_size) -> torch.Tensor:
+    """``values`` at each window's maximum, zero where the code drops it: the adjoint of ``scatter``, in
+    torch's own differentiable ops (it runs for higher-order gradients only)."""
+    from lamina.backend.torch.window_max_pool_kernels import DROPPED
+
+    batch, rows, columns, channels = code.shape
+    window_rows, window_columns = pool_size
+    windows = _channels_last(values)[:, :rows * window_rows, :columns * window_columns]
+    windows = windows.reshape(batch, rows, window_rows, columns, window_columns, channels)
+    windows = windows.permute(0, 1, 3, 5, 2, 4).reshape(batch, rows, columns, channels, -1)
+    position = code.long()
+    dropped = position == DROPPED
+    picked = windows.gather(-1, position.masked_fill(dropped, 0).unsqueeze(-1)).squeeze(-1)
+    return picked.masked_fill(dropped, 0).permute(0, 3, 1, 2)
 
 
 class _MaxPool(torch.autograd.Function):
@@ -106,27 +118,11 @@ class _Scatter(torch.autograd.Function):
         ctx.save_for_backward(code)
         ctx.pool_size = pool_size
         grad_input = torch.empty(input_shape, dtype=grad.dtype, memory_format=torch.channels_last)
-        _launch("scatter", _channels_last(_grad_layout(grad)), code, _channels_last(grad_input), *pool_size)
+        grad = grad.contiguous(memory_format=torch.channels_last)
+        _launch("scatter", _channels_last(grad), code, _channels_last(grad_input), *pool_size)
         return grad_input
 
     @staticmethod
     def backward(ctx, grad_grad):
         (code,) = ctx.saved_tensors
-        return _Gather.apply(grad_grad, code, ctx.pool_size), None, None, None
-
-
-class _Gather(torch.autograd.Function):
-    @staticmethod
-    def forward(ctx, values, code, pool_size):
-        ctx.save_for_backward(code)
-        ctx.input_shape, ctx.pool_size = values.shape, pool_size
-        batch, rows, columns, channels = code.shape
-        gathered = torch.empty((batch, channels, rows, columns), dtype=values.dtype,
-                               memory_format=torch.channels_last)
-        _launch("gather", _channels_last(_grad_layout(values)), code, _channels_last(gathered), *pool_size)
-        return gathered
-
-    @staticmethod
-    def backward(ctx, grad):
-        (code,) = ctx.saved_tensors
-        return scatter(grad, code, ctx.input_shape, ctx.pool_size), None, None
+        return _gather(grad_grad, code, ctx.pool_size), None, None, None

@@ -54,17 +54,5 @@ def _scatter(grad, code, grad_input, window_rows, window_columns):
         grad_input[n, :, columns * window_columns:] = 0.0
 
 
-def _gather(values, code, gathered, window_rows, window_columns):
-    """``gathered``: ``values`` at each window's maximum (zero for ``DROPPED``), the adjoint of ``_scatter``."""
-    rows, columns, channels = gathered.shape[1:]
-    for n in numba.prange(gathered.shape[0]):
-        for i in range(rows):
-            for j in range(columns):
-                for c in range(channels):
-                    where = code[n, i, j, c]
-                    gathered[n, i, j, c] = 0.0 if where == DROPPED else values[
-                        n, i * window_rows + where // window_columns, j * window_columns + where % window_columns, c]
-
-
 _jit = numba.njit(nogil=True, cache=True, parallel=True)
-pool, scatter, gather = _jit(_pool), _jit(_scatter), _jit(_gather)
+pool, scatter = _jit(_pool), _jit(_scatter)
