@@ -39,7 +39,7 @@ def _pool_and_differentiate(pool, x, window, cotangent, direction):
 
 @pytest.mark.parametrize("shape, window", [((3, 8, 8, 5), (2, 2)), ((2, 11, 9, 4), (2, 2)),
                                            ((2, 10, 9, 3), (3, 3)), ((2, 7, 9, 16), (2, 3)),
-                                           ((1, 4, 6, 1), (1, 3)), ((2, 3, 3, 2), (3, 3))])
+                                           ((1, 4, 6, 1), (2, 3)), ((2, 3, 3, 2), (3, 3))])
 @pytest.mark.parametrize("specials", [False, True])
 def test_window_max_pool_gives_torchs_values_and_gradients(engine, rng, shape, window, specials):
     import torch
@@ -100,6 +100,7 @@ def test_a_conv_relu_pool_node_differentiates_twice_through_the_window_kernels(e
     ((2, 2), (2, 2), (0, 0), True, "channels_last", False),
     ((2, 2), (2, 2), (0, 0), False, "channels_first", False),
     ((16, 16), (16, 16), (0, 0), False, "channels_last", False),  # 256 positions: more than a byte holds
+    ((1, 2), (1, 2), (0, 0), False, "channels_last", False),  # one row: a sequence's pooling
 ])
 def test_window_max_pool_applies_to_its_geometry_only(engine, window, strides, padding, ceil_mode, layout,
                                                      applies):
